@@ -1,0 +1,49 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-dev
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_PROGRAMS ?= 300
+
+.PHONY: run test install lint migrate seed browsers clean bench
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+seed: migrate
+	$(BIN)/python manage.py seed_demo --programs $(DEMO_PROGRAMS) --seed 1 --if-empty
+
+## Start the site on http://127.0.0.1:8000 with demo data (SQLite unless DATABASE_URL is set).
+run: seed
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## Chromium for the real-browser tests (Debian's package; Playwright's own download cannot work here).
+browsers:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+## Run the whole test suite (real-browser tests included).
+test: install browsers
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+
+bench: install
+	$(BIN)/python benchmarks/directory.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

@@ -1,0 +1,475 @@
+"""The catalogue: what an intensive outpatient programme (IOP) is."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from programs.querysets import LocationQuerySet, ProgramQuerySet
+from programs.states import STATE_CHOICES, STATE_CODES
+
+zip_validator = RegexValidator(r"^\d{5}$", _("Enter a five-digit ZIP code."))
+phone_validator = RegexValidator(
+    r"^[0-9+()\-. x]{7,30}$", _("Enter a phone number using digits, spaces, ( ) - . or +.")
+)
+
+
+# --- Vocabularies -----------------------------------------------------------
+
+
+class Vocabulary(models.Model):
+    """A controlled term with a stable slug that URLs, the API and imports rely on."""
+
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=100)
+
+    class Meta:
+        abstract = True
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Condition(Vocabulary):
+    class Category(models.TextChoices):
+        MENTAL_HEALTH = "mental_health", _("Mental health")
+        SUBSTANCE_USE = "substance_use", _("Substance use")
+        CO_OCCURRING = "co_occurring", _("Co-occurring")
+
+    category = models.CharField(
+        _("category"), max_length=20, choices=Category.choices, default=Category.MENTAL_HEALTH
+    )
+
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("condition")
+        verbose_name_plural = _("conditions")
+
+
+class Modality(Vocabulary):
+    class Kind(models.TextChoices):
+        THERAPY = "therapy", _("Therapy")
+        SERVICE = "service", _("Service")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.THERAPY)
+    abbreviation = models.CharField(_("abbreviation"), max_length=12, blank=True)
+
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("therapy or service")
+        verbose_name_plural = _("therapies and services")
+
+
+class Insurance(Vocabulary):
+    class Kind(models.TextChoices):
+        PRIVATE = "private", _("Private insurance")
+        MEDICAID = "medicaid", _("Medicaid")
+        MEDICARE = "medicare", _("Medicare")
+        MILITARY = "military", _("Military (TRICARE, VA)")
+        PUBLIC = "public", _("State or public funding")
+        SELF_PAY = "self_pay", _("Self-pay")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("insurance")
+        verbose_name_plural = _("insurance")
+
+
+class Population(Vocabulary):
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("population served")
+        verbose_name_plural = _("populations served")
+
+
+class Language(Vocabulary):
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
+
+
+class Accreditation(Vocabulary):
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("accreditation")
+        verbose_name_plural = _("accreditations")
+
+
+class State(models.Model):
+    """A US state or territory, for where a virtual programme may treat people."""
+
+    code = models.CharField(_("code"), max_length=2, primary_key=True, choices=STATE_CHOICES)
+    name = models.CharField(_("name"), max_length=60)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("state")
+        verbose_name_plural = _("states")
+        constraints = [
+            models.CheckConstraint(condition=Q(code__in=STATE_CODES), name="state_code_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# --- Programme ----------------------------------------------------------------
+
+
+class Program(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        ARCHIVED = "archived", _("Archived")
+
+    class Delivery(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        VIRTUAL = "virtual", _("Virtual")
+        HYBRID = "hybrid", _("Hybrid (in person and virtual)")
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("Entered by IOPfinder staff")
+        DEMO = "demo", _("Demo data (not a real programme)")
+        SAMHSA_2022 = "samhsa_2022", _("SAMHSA National Directory 2022")
+        CSV = "csv", _("CSV import")
+
+    # Identity
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    organization = models.CharField(_("provider or organisation"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    # Level of care: every listing is an IOP (ASAM 2.1); neighbours offered by the provider
+    # matter for stepping up or down.
+    offers_php = models.BooleanField(_("also offers partial hospitalisation (PHP)"), default=False)
+    offers_outpatient = models.BooleanField(_("also offers standard outpatient"), default=False)
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    accepting_new_patients = models.BooleanField(_("accepting new patients"), default=True)
+    typical_wait_days = models.PositiveSmallIntegerField(
+        _("typical wait (days)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(365)],
+    )
+
+    # Contact and intake
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[phone_validator])
+    intake_phone = models.CharField(
+        _("intake phone"), max_length=30, blank=True, validators=[phone_validator]
+    )
+    website = models.URLField(_("website"), blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    intake_notes = models.TextField(
+        _("how to start"),
+        blank=True,
+        help_text=_("What happens at intake: referral needed, assessment, what to bring."),
+    )
+
+    # Schedule
+    days_per_week = models.PositiveSmallIntegerField(
+        _("days per week"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(7)],
+    )
+    hours_per_day = models.DecimalField(
+        _("hours per day"),
+        max_digits=3,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+    hours_per_week = models.DecimalField(
+        _("hours per week"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    length_weeks_min = models.PositiveSmallIntegerField(
+        _("shortest length (weeks)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(104)],
+    )
+    length_weeks_max = models.PositiveSmallIntegerField(
+        _("longest length (weeks)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(104)],
+    )
+
+    # Delivery
+    delivery = models.CharField(
+        _("delivery"),
+        max_length=10,
+        choices=Delivery.choices,
+        default=Delivery.IN_PERSON,
+        db_index=True,
+    )
+    licensed_states = models.ManyToManyField(
+        State,
+        blank=True,
+        related_name="programs",
+        verbose_name=_("states it may treat people in"),
+        help_text=_("For virtual and hybrid care: where the programme is licensed to treat."),
+    )
+
+    # Who it serves
+    min_age = models.PositiveSmallIntegerField(
+        _("minimum age"), default=18, validators=[MaxValueValidator(120)]
+    )
+    max_age = models.PositiveSmallIntegerField(
+        _("maximum age"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(120)],
+        help_text=_("Leave empty for no upper limit."),
+    )
+    conditions = models.ManyToManyField(
+        Condition, blank=True, related_name="programs", verbose_name=_("conditions treated")
+    )
+    modalities = models.ManyToManyField(
+        Modality, blank=True, related_name="programs", verbose_name=_("therapies and services")
+    )
+    insurance = models.ManyToManyField(
+        Insurance, blank=True, related_name="programs", verbose_name=_("insurance accepted")
+    )
+    populations = models.ManyToManyField(
+        Population, blank=True, related_name="programs", verbose_name=_("populations served")
+    )
+    languages = models.ManyToManyField(
+        Language, blank=True, related_name="programs", verbose_name=_("languages")
+    )
+    accreditations = models.ManyToManyField(
+        Accreditation, blank=True, related_name="programs", verbose_name=_("accreditations")
+    )
+
+    # Cost
+    self_pay_cost_usd = models.PositiveIntegerField(
+        _("self-pay estimate for the whole programme (USD)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(200_000)],
+    )
+    sliding_scale = models.BooleanField(_("sliding-scale fees"), default=False)
+    payment_plans = models.BooleanField(_("payment plans"), default=False)
+
+    # Provenance
+    source = models.CharField(
+        _("source"), max_length=20, choices=Source.choices, default=Source.MANUAL
+    )
+    source_id = models.CharField(
+        _("source id"),
+        max_length=64,
+        blank=True,
+        help_text=_("The record's key in its source, so re-imports update instead of duplicating."),
+    )
+    last_verified_on = models.DateField(_("last verified"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ProgramQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        indexes = [
+            models.Index(fields=["status", "name"], name="program_status_name"),
+            models.Index(fields=["status", "last_verified_on"], name="program_status_verified"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_age__isnull=True) | Q(min_age__lte=F("max_age")),
+                name="program_min_age_lte_max_age",
+            ),
+            models.CheckConstraint(
+                condition=Q(length_weeks_min__isnull=True)
+                | Q(length_weeks_max__isnull=True)
+                | Q(length_weeks_min__lte=F("length_weeks_max")),
+                name="program_length_min_lte_max",
+            ),
+            models.CheckConstraint(
+                condition=Q(days_per_week__isnull=True)
+                | Q(days_per_week__gte=1, days_per_week__lte=7),
+                name="program_days_per_week_1_7",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "published", "archived"]),
+                name="program_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(delivery__in=["in_person", "virtual", "hybrid"]),
+                name="program_delivery_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["source", "source_id"],
+                condition=~Q(source_id=""),
+                name="program_unique_source_record",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_demo(self) -> bool:
+        return self.source == self.Source.DEMO
+
+    @property
+    def is_imported_unconfirmed(self) -> bool:
+        """Imported from a public directory and not yet confirmed by the programme."""
+        return self.source == self.Source.SAMHSA_2022 and self.last_verified_on is None
+
+    @property
+    def offers_virtual(self) -> bool:
+        return self.delivery in (self.Delivery.VIRTUAL, self.Delivery.HYBRID)
+
+    @property
+    def offers_in_person(self) -> bool:
+        return self.delivery in (self.Delivery.IN_PERSON, self.Delivery.HYBRID)
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        errors: dict[str, str] = {}
+        if self.max_age is not None and self.min_age is not None and self.min_age > self.max_age:
+            errors["max_age"] = _("The maximum age must not be below the minimum age.")
+        if (
+            self.length_weeks_min is not None
+            and self.length_weeks_max is not None
+            and self.length_weeks_min > self.length_weeks_max
+        ):
+            errors["length_weeks_max"] = _("The longest length must not be below the shortest.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Location(models.Model):
+    """A site where the programme meets in person (a programme may have several)."""
+
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="locations", verbose_name=_("programme")
+    )
+    name = models.CharField(_("site name"), max_length=200, blank=True)
+    address_line1 = models.CharField(_("address"), max_length=200, blank=True)
+    address_line2 = models.CharField(_("address line 2"), max_length=200, blank=True)
+    city = models.CharField(_("city"), max_length=100)
+    state = models.CharField(_("state"), max_length=2, choices=STATE_CHOICES)
+    zip_code = models.CharField(_("ZIP code"), max_length=5, validators=[zip_validator])
+    latitude = models.FloatField(
+        _("latitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.FloatField(
+        _("longitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+
+    objects = LocationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["program", "pk"]
+        verbose_name = _("location")
+        verbose_name_plural = _("locations")
+        indexes = [
+            # A radius search first narrows to a latitude band, then longitude.
+            models.Index(fields=["latitude", "longitude"], name="location_lat_lng"),
+            models.Index(fields=["state", "city"], name="location_state_city"),
+            models.Index(fields=["zip_code"], name="location_zip"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(state__in=STATE_CODES), name="location_state_valid"),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="location_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="location_longitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="location_coordinates_both_or_neither",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.city}, {self.state} {self.zip_code}"
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+class WeeklySession(models.Model):
+    """One regular weekly session: the programme meets on this weekday, at these times."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("programme")
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    start_time = models.TimeField(_("starts"))
+    end_time = models.TimeField(_("ends"))
+    label = models.CharField(
+        _("label"), max_length=100, blank=True, help_text=_("e.g. Evening track, Group therapy")
+    )
+
+    class Meta:
+        ordering = ["program", "weekday", "start_time"]
+        verbose_name = _("weekly session")
+        verbose_name_plural = _("weekly sessions")
+        indexes = [
+            models.Index(fields=["program", "weekday", "start_time"], name="session_program_day"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_time__lt=F("end_time")), name="session_starts_before_end"
+            ),
+            models.CheckConstraint(
+                condition=Q(weekday__gte=0, weekday__lte=6), name="session_weekday_0_6"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.start_time:%H:%M}-{self.end_time:%H:%M}"
+
+    @property
+    def duration_hours(self) -> float:
+        start = datetime.datetime.combine(datetime.date.min, self.start_time)
+        end = datetime.datetime.combine(datetime.date.min, self.end_time)
+        return (end - start).total_seconds() / 3600
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.start_time and self.end_time and self.start_time >= self.end_time:
+            raise ValidationError({"end_time": _("A session must end after it starts.")})

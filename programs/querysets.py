@@ -1,0 +1,192 @@
+"""Chainable, side-effect-free filters over the catalogue."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.db import connection, models
+from django.db.models import Exists, F, FloatField, OuterRef, Q, Subquery, Value
+from django.db.models.expressions import ExpressionWrapper
+from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
+
+from programs.geo import EARTH_RADIUS_MILES, bounding_box
+from programs.schedule import session_q
+
+if TYPE_CHECKING:
+    from programs.geo import Place
+
+
+def haversine_miles(latitude: float, longitude: float, prefix: str = "") -> ExpressionWrapper:
+    """A database expression: miles from (latitude, longitude) to a row's coordinates."""
+    lat_field, lng_field = F(f"{prefix}latitude"), F(f"{prefix}longitude")
+    lat0 = math.radians(latitude)
+    lng0 = math.radians(longitude)
+    half_dlat = (Radians(lat_field) - Value(lat0)) / Value(2.0)
+    half_dlng = (Radians(lng_field) - Value(lng0)) / Value(2.0)
+    a = Power(Sin(half_dlat), 2) + Value(math.cos(lat0)) * Cos(Radians(lat_field)) * Power(
+        Sin(half_dlng), 2
+    )
+    return ExpressionWrapper(
+        Value(2.0 * EARTH_RADIUS_MILES) * ASin(Sqrt(a)), output_field=FloatField()
+    )
+
+
+class LocationQuerySet(models.QuerySet):
+    def within(self, place: Place, miles: float) -> LocationQuerySet:
+        """Locations within ``miles`` of ``place``, annotated with ``distance``.
+
+        The bounding box lets the (latitude, longitude) index discard most rows before
+        the exact great-circle distance is computed.
+        """
+        min_lat, max_lat, min_lng, max_lng = bounding_box(place.latitude, place.longitude, miles)
+        return (
+            self.filter(
+                latitude__gte=min_lat,
+                latitude__lte=max_lat,
+                longitude__gte=min_lng,
+                longitude__lte=max_lng,
+            )
+            .annotate(distance=haversine_miles(place.latitude, place.longitude))
+            .filter(distance__lte=miles)
+        )
+
+
+class ProgramQuerySet(models.QuerySet):
+    def published(self) -> ProgramQuerySet:
+        return self.filter(status="published")
+
+    def near(self, place: Place, miles: float) -> ProgramQuerySet:
+        """Programmes with a site within ``miles``, annotated with ``distance_miles``."""
+        from programs.models import Location
+
+        nearby = Location.objects.within(place, miles).filter(program=OuterRef("pk"))
+        return self.filter(Exists(nearby)).annotate(
+            distance_miles=Subquery(nearby.order_by("distance").values("distance")[:1])
+        )
+
+    def with_distance_from(self, place: Place) -> ProgramQuerySet:
+        """Annotate ``distance_miles`` to the nearest site (None for programmes without one)."""
+        from programs.models import Location
+
+        nearest = (
+            Location.objects.filter(program=OuterRef("pk"), latitude__isnull=False)
+            .annotate(distance=haversine_miles(place.latitude, place.longitude))
+            .order_by("distance")
+            .values("distance")[:1]
+        )
+        return self.annotate(distance_miles=Subquery(nearest))
+
+    def in_person(self) -> ProgramQuerySet:
+        return self.filter(delivery__in=["in_person", "hybrid"])
+
+    def virtual(self) -> ProgramQuerySet:
+        return self.filter(delivery__in=["virtual", "hybrid"])
+
+    def virtual_in_state(self, state: str) -> ProgramQuerySet:
+        """Virtual or hybrid programmes licensed to treat people living in ``state``."""
+        return self.virtual().filter(
+            Exists(
+                self.model.licensed_states.through.objects.filter(
+                    program_id=OuterRef("pk"), state_id=state
+                )
+            )
+        )
+
+    def meets_at(self, bands: Iterable[str]) -> ProgramQuerySet:
+        """Programmes with at least one weekly session in any of the times of day given."""
+        from programs.models import WeeklySession
+
+        condition = Q()
+        for band in bands:
+            condition |= session_q(band)
+        if not condition:
+            return self
+        return self.filter(Exists(WeeklySession.objects.filter(condition, program=OuterRef("pk"))))
+
+    def for_age(self, age: int) -> ProgramQuerySet:
+        return self.filter(Q(min_age__lte=age), Q(max_age__isnull=True) | Q(max_age__gte=age))
+
+    def _with_any(self, relation: str, slugs: Iterable[str]) -> ProgramQuerySet:
+        """Programmes linked to any of the vocabulary slugs, without duplicating rows."""
+        through = getattr(self.model, relation).through
+        target = getattr(self.model, relation).field.remote_field.model._meta.model_name
+        return self.filter(
+            Exists(
+                through.objects.filter(
+                    program_id=OuterRef("pk"), **{f"{target}__slug__in": list(slugs)}
+                )
+            )
+        )
+
+    def treating(self, slugs: Iterable[str]) -> ProgramQuerySet:
+        return self._with_any("conditions", slugs)
+
+    def offering(self, slugs: Iterable[str]) -> ProgramQuerySet:
+        return self._with_any("modalities", slugs)
+
+    def accepting_insurance(self, slugs: Iterable[str]) -> ProgramQuerySet:
+        return self._with_any("insurance", slugs)
+
+    def speaking(self, slugs: Iterable[str]) -> ProgramQuerySet:
+        return self._with_any("languages", slugs)
+
+    def serving(self, slugs: Iterable[str]) -> ProgramQuerySet:
+        return self._with_any("populations", slugs)
+
+    def search(self, text: str) -> ProgramQuerySet:
+        """Full-text search: PostgreSQL's ranked search there, word matching elsewhere."""
+        from programs.models import Location
+
+        text = text.strip()
+        if not text:
+            return self
+        city_match = Exists(Location.objects.filter(program=OuterRef("pk"), city__iexact=text))
+        if connection.vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+            vector = (
+                SearchVector("name", weight="A", config="english")
+                + SearchVector("organization", weight="B", config="english")
+                + SearchVector("description", weight="C", config="english")
+            )
+            query = SearchQuery(text, search_type="websearch", config="english")
+            return self.annotate(
+                search_document=vector, search_rank=SearchRank(vector, query)
+            ).filter(Q(search_document=query) | city_match)
+        words = [word for word in text.split() if word]
+        condition = Q()
+        for word in words:
+            condition &= (
+                Q(name__icontains=word)
+                | Q(organization__icontains=word)
+                | Q(description__icontains=word)
+                | Exists(Location.objects.filter(program=OuterRef("pk"), city__icontains=word))
+            )
+        return self.filter(condition | city_match).annotate(search_rank=Value(1.0))
+
+    def for_listing(self) -> ProgramQuerySet:
+        """What a result card shows, fetched in a fixed number of queries."""
+        return self.prefetch_related(
+            "locations",
+            "sessions",
+            "conditions",
+            "modalities",
+            "insurance",
+            "languages",
+            "populations",
+        )
+
+    def for_detail(self) -> ProgramQuerySet:
+        return self.prefetch_related(
+            "locations",
+            "sessions",
+            "conditions",
+            "modalities",
+            "insurance",
+            "languages",
+            "populations",
+            "accreditations",
+            "licensed_states",
+        )

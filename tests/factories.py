@@ -1,0 +1,96 @@
+"""factory_boy factories for the catalogue (and, later, matching)."""
+
+from __future__ import annotations
+
+import datetime
+
+import factory
+from django.utils.text import slugify
+
+from programs.models import (
+    Accreditation,
+    Condition,
+    Insurance,
+    Language,
+    Location,
+    Modality,
+    Population,
+    Program,
+    State,
+    WeeklySession,
+)
+
+
+def _add_terms(model: type, relation: str):
+    """A post-generation hook: ``ProgramFactory(conditions=["depression"])`` links by slug."""
+
+    def hook(obj, create, extracted, **kwargs):
+        if not create or not extracted:
+            return
+        terms = [model.objects.get(slug=t) if isinstance(t, str) else t for t in extracted]
+        getattr(obj, relation).set(terms)
+
+    return factory.PostGeneration(hook)
+
+
+class ProgramFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Program
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Harbor Light IOP {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    organization = "Harbor Light Behavioral Health"
+    description = "Group and individual therapy for adults, three evenings a week."
+    status = Program.Status.PUBLISHED
+    accepting_new_patients = True
+    phone = "(555) 010-2000"
+    intake_phone = "(555) 010-2001"
+    website = "https://example.org/iop"
+    days_per_week = 3
+    hours_per_day = 3
+    hours_per_week = 9
+    length_weeks_min = 8
+    length_weeks_max = 12
+    delivery = Program.Delivery.IN_PERSON
+    min_age = 18
+    max_age = None
+    source = Program.Source.MANUAL
+    last_verified_on = factory.LazyFunction(lambda: datetime.date(2026, 10, 1))
+
+    conditions = _add_terms(Condition, "conditions")
+    modalities = _add_terms(Modality, "modalities")
+    insurance = _add_terms(Insurance, "insurance")
+    populations = _add_terms(Population, "populations")
+    languages = _add_terms(Language, "languages")
+    accreditations = _add_terms(Accreditation, "accreditations")
+
+    @factory.post_generation
+    def licensed_states(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.licensed_states.set(State.objects.filter(code__in=extracted))
+
+
+class LocationFactory(factory.django.DjangoModelFactory):
+    """Defaults to a real place: Manhattan, NY 10001."""
+
+    class Meta:
+        model = Location
+
+    program = factory.SubFactory(ProgramFactory)
+    address_line1 = "350 Fifth Avenue"
+    city = "New York"
+    state = "NY"
+    zip_code = "10001"
+    latitude = 40.7484
+    longitude = -73.9967
+
+
+class WeeklySessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WeeklySession
+
+    program = factory.SubFactory(ProgramFactory)
+    weekday = 0
+    start_time = datetime.time(18, 0)
+    end_time = datetime.time(21, 0)
