@@ -1,3 +1,9 @@
+from django.urls import path
+
+from matching import views
+
 app_name = "matching"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.intake, name="intake"),
+]

@@ -53,6 +53,7 @@ def _vocabulary_filter(model: type, label: str) -> django_filters.ModelMultipleC
         to_field_name="slug",
         label=label,
         method="filter_vocabulary",
+        widget=forms.CheckboxSelectMultiple,
     )
 
 
@@ -61,6 +62,7 @@ class ProgramFilterSet(django_filters.FilterSet):
         label=_("Near (ZIP code or City, ST)"),
         method="filter_noop",
         help_text=_("For example 10001 or Austin, TX."),
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code", "size": 18}),
     )
     radius = django_filters.NumberFilter(
         label=_("Within (miles)"),
@@ -80,7 +82,10 @@ class ProgramFilterSet(django_filters.FilterSet):
         empty_label=_("In person or virtual"),
     )
     time = django_filters.MultipleChoiceFilter(
-        label=_("When you can attend"), choices=TimeOfDay.choices, method="filter_time"
+        label=_("When you can attend"),
+        choices=TimeOfDay.choices,
+        method="filter_time",
+        widget=forms.CheckboxSelectMultiple,
     )
     age = django_filters.NumberFilter(
         label=_("Age"), method="filter_age", min_value=0, max_value=120
@@ -90,7 +95,12 @@ class ProgramFilterSet(django_filters.FilterSet):
         method="filter_accepting",
         widget=forms.CheckboxInput,
     )
-    q = django_filters.CharFilter(label=_("Search"), method="filter_noop", max_length=200)
+    q = django_filters.CharFilter(
+        label=_("Search by name or keyword"),
+        method="filter_noop",
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"), choices=Sort.CHOICES, method="filter_noop", empty_label=None
     )

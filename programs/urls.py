@@ -1,3 +1,11 @@
+from django.urls import path
+
+from programs import views
+
 app_name = "programs"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("programs/", views.program_list, name="list"),
+    path("programs/<slug:slug>/", views.program_detail, name="detail"),
+]
