@@ -12,6 +12,7 @@ import django_filters
 from django import forms
 from django.conf import settings
 from django.db.models import F, QuerySet
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from programs.geo import GeocodingError, Place, geocode
@@ -108,6 +109,17 @@ class ProgramFilterSet(django_filters.FilterSet):
     class Meta:
         model = Program
         fields: list[str] = []
+
+    def __init__(self, data: QueryDict | None = None, *args: Any, **kwargs: Any) -> None:
+        if data is not None:
+            # "Any" options in selects submit empty values; they mean "no filter".
+            cleaned = QueryDict(mutable=True)
+            for key, values in data.lists():
+                kept = [value for value in values if value.strip()]
+                if kept:
+                    cleaned.setlist(key, kept)
+            data = cleaned
+        super().__init__(data, *args, **kwargs)
 
     VOCABULARY_QUERYSET_METHODS = {
         "condition": "treating",

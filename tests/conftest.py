@@ -37,3 +37,17 @@ def manhattan_program(db):
     WeeklySessionFactory(program=program, weekday=2)
     WeeklySessionFactory(program=program, weekday=4)
     return program
+
+
+@pytest.fixture
+def vocabularies(transactional_db):
+    """Reload the vocabularies that a transactional test's flush removed.
+
+    They come from a data migration, so a TransactionTestCase-style flush empties them.
+    """
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("programs.migrations.0002_load_vocabularies")
+    migration.load(apps, None)

@@ -13,7 +13,11 @@ def run_settings(env: dict[str, str], code: str = "") -> subprocess.CompletedPro
     clean.update(env)
     return subprocess.run(
         [sys.executable, "-c", f"import iopfinder.settings as s\n{code}"],
-        cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -25,7 +29,11 @@ def test_production_mode_refuses_to_start_without_a_secret_key():
 
 def test_production_mode_starts_with_a_secret_key():
     result = run_settings(
-        {"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "x" * 50, "DJANGO_ALLOWED_HOSTS": "iopfinder.example"},
+        {
+            "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": "x" * 50,
+            "DJANGO_ALLOWED_HOSTS": "iopfinder.example",
+        },
         "print(s.DEBUG, s.ALLOWED_HOSTS, s.SESSION_COOKIE_SECURE)",
     )
     assert result.returncode == 0, result.stderr
@@ -33,7 +41,9 @@ def test_production_mode_starts_with_a_secret_key():
 
 
 def test_development_defaults_to_an_embedded_sqlite_file():
-    result = run_settings({}, "print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME'])")
+    result = run_settings(
+        {}, "print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME'])"
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "django.db.backends.sqlite3", str(ROOT / "db.sqlite3")]
 

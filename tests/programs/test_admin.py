@@ -10,8 +10,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def listing(db):
-    program = ProgramFactory(name="Searchable IOP", phone="(555) 010-7777", conditions=["depression"])
-    LocationFactory(program=program, city="Albany", zip_code="12207", latitude=42.65, longitude=-73.75)
+    program = ProgramFactory(
+        name="Searchable IOP", phone="(555) 010-7777", conditions=["depression"]
+    )
+    LocationFactory(
+        program=program, city="Albany", zip_code="12207", latitude=42.65, longitude=-73.75
+    )
     return program
 
 
@@ -29,7 +33,9 @@ def test_admin_changelist_shows_useful_columns_and_filters(admin_client, listing
 
 
 def test_admin_change_form_has_location_and_session_inlines(admin_client, listing):
-    html = admin_client.get(reverse("admin:programs_program_change", args=[listing.pk])).content.decode()
+    html = admin_client.get(
+        reverse("admin:programs_program_change", args=[listing.pk])
+    ).content.decode()
     assert "Locations" in html and "Weekly sessions" in html
 
 
@@ -40,10 +46,18 @@ def test_admin_add_form_loads(admin_client):
 def test_admin_rejects_min_age_above_max_age_with_a_message(admin_client, listing):
     url = reverse("admin:programs_program_change", args=[listing.pk])
     data = {
-        "name": listing.name, "slug": listing.slug, "status": "published", "delivery": "in_person",
-        "min_age": 30, "max_age": 20, "source": "manual", "accepting_new_patients": "on",
-        "locations-TOTAL_FORMS": 0, "locations-INITIAL_FORMS": 0,
-        "sessions-TOTAL_FORMS": 0, "sessions-INITIAL_FORMS": 0,
+        "name": listing.name,
+        "slug": listing.slug,
+        "status": "published",
+        "delivery": "in_person",
+        "min_age": 30,
+        "max_age": 20,
+        "source": "manual",
+        "accepting_new_patients": "on",
+        "locations-TOTAL_FORMS": 0,
+        "locations-INITIAL_FORMS": 0,
+        "sessions-TOTAL_FORMS": 0,
+        "sessions-INITIAL_FORMS": 0,
     }
     response = admin_client.post(url, data)
     assert response.status_code == 200
@@ -52,7 +66,10 @@ def test_admin_rejects_min_age_above_max_age_with_a_message(admin_client, listin
     assert listing.min_age == 18
 
 
-@pytest.mark.parametrize("name", ["condition", "modality", "insurance", "population", "language", "accreditation", "state"])
+@pytest.mark.parametrize(
+    "name",
+    ["condition", "modality", "insurance", "population", "language", "accreditation", "state"],
+)
 def test_vocabularies_are_searchable_in_the_admin(admin_client, name):
     response = admin_client.get(reverse(f"admin:programs_{name}_changelist"), {"q": "a"})
     assert response.status_code == 200

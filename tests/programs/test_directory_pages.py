@@ -20,7 +20,13 @@ def test_home_explains_iops_offers_both_ways_in_and_crisis_help(client):
 
 
 def test_every_page_shows_crisis_help(client, manhattan_program):
-    for url in ["/", "/programs/", manhattan_program.get_absolute_url(), "/match/", "/programs/missing/"]:
+    for url in [
+        "/",
+        "/programs/",
+        manhattan_program.get_absolute_url(),
+        "/match/",
+        "/programs/missing/",
+    ]:
         html = client.get(url).content.decode()
         assert "Call or text" in html and 'href="tel:988"' in html, url
 
@@ -37,7 +43,9 @@ def test_directory_search_by_zip_shows_cards_with_distance(client, manhattan_pro
 def test_directory_without_near_shows_no_distance(client, manhattan_program):
     html = client.get("/programs/").content.decode()
     assert "Midtown Evening IOP" in html
-    assert "miles" not in html.split("results-title")[1].split("</section>")[0].replace("Search within", "")
+    assert "miles" not in html.split("results-title")[1].split("</section>")[0].replace(
+        "Search within", ""
+    )
 
 
 def test_unknown_zip_shows_a_clear_message_and_no_results(client, manhattan_program):
@@ -49,7 +57,18 @@ def test_unknown_zip_shows_a_clear_message_and_no_results(client, manhattan_prog
     assert 'role="alert"' in html
 
 
-@pytest.mark.parametrize("query", ["radius=abc", "age=300", "condition=nope", "page=abc&near=99999", "sort=price", "time=midnight", "format=car"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "radius=abc",
+        "age=300",
+        "condition=nope",
+        "page=abc&near=99999",
+        "sort=price",
+        "time=midnight",
+        "format=car",
+    ],
+)
 def test_bad_parameters_never_break_the_page(client, manhattan_program, query):
     response = client.get("/programs/?" + query)
     assert response.status_code == 200
@@ -88,7 +107,9 @@ def test_empty_search_suggests_what_to_relax(client, manhattan_program):
 
 def test_directory_query_count_does_not_grow_with_results(client, django_assert_max_num_queries):
     for index in range(12):
-        program = ProgramFactory(name=f"IOP {index}", conditions=["depression", "anxiety"], insurance=["aetna"])
+        program = ProgramFactory(
+            name=f"IOP {index}", conditions=["depression", "anxiety"], insurance=["aetna"]
+        )
         LocationFactory(program=program)
         WeeklySessionFactory(program=program)
     with django_assert_max_num_queries(12):
@@ -104,17 +125,37 @@ def test_programme_page_shows_what_a_seeker_needs_to_decide_and_call(client, man
     manhattan_program.accreditations.set([])
     html = client.get(manhattan_program.get_absolute_url()).content.decode()
     for text in [
-        "Midtown Evening IOP", "Weekly sessions", "Monday", "Wednesday", "Friday", "6:00 PM–9:00 PM",
-        "Depression", "Cognitive behavioural therapy", "Group therapy", "Aetna", "Medicaid",
-        "Spanish", "18 and over", "About $6,500 for the whole programme", "Sliding-scale fees",
-        'href="tel:(555) 010-2001"', "Call for a free assessment.", "Last verified", "1 October 2026",
-        "Entered by IOPfinder staff", "8 to 12 weeks", "Accepting new patients", "350 Fifth Avenue",
+        "Midtown Evening IOP",
+        "Weekly sessions",
+        "Monday",
+        "Wednesday",
+        "Friday",
+        "6:00 PM–9:00 PM",
+        "Depression",
+        "Cognitive behavioural therapy",
+        "Group therapy",
+        "Aetna",
+        "Medicaid",
+        "Spanish",
+        "18 and over",
+        "About $6,500 for the whole programme",
+        "Sliding-scale fees",
+        'href="tel:(555) 010-2001"',
+        "Call for a free assessment.",
+        "Last verified",
+        "1 October 2026",
+        "Entered by IOPfinder staff",
+        "8 to 12 weeks",
+        "Accepting new patients",
+        "350 Fifth Avenue",
     ]:
         assert text in html, text
 
 
 def test_programme_page_for_imported_listing_says_it_is_unconfirmed(client):
-    program = ProgramFactory(source=Program.Source.SAMHSA_2022, source_id="x1", last_verified_on=None)
+    program = ProgramFactory(
+        source=Program.Source.SAMHSA_2022, source_id="x1", last_verified_on=None
+    )
     html = client.get(program.get_absolute_url()).content.decode()
     assert "SAMHSA National Directory 2022" in html
     assert "have not yet been confirmed by the programme" in html
@@ -156,7 +197,9 @@ def test_form_controls_are_labelled(client):
     import re
 
     html = client.get("/programs/").content.decode()
-    ids = re.findall(r'<input[^>]+id="([^"]+)"', html) + re.findall(r'<select[^>]+id="([^"]+)"', html)
+    ids = re.findall(r'<input[^>]+id="([^"]+)"', html) + re.findall(
+        r'<select[^>]+id="([^"]+)"', html
+    )
     assert ids
     for control_id in ids:
         assert f'for="{control_id}"' in html, control_id

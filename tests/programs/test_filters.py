@@ -38,7 +38,9 @@ def catalogue(db):
         last_verified_on=datetime.date(2026, 9, 1),
     )
     LocationFactory(program=nyc)
-    WeeklySessionFactory(program=nyc, weekday=0, start_time=datetime.time(18), end_time=datetime.time(21))
+    WeeklySessionFactory(
+        program=nyc, weekday=0, start_time=datetime.time(18), end_time=datetime.time(21)
+    )
     newark = ProgramFactory(
         name="Newark Morning IOP",
         organization="Garden State Health",
@@ -52,17 +54,37 @@ def catalogue(db):
         max_age=17,
         last_verified_on=datetime.date(2026, 11, 1),
     )
-    LocationFactory(program=newark, city="Newark", state="NJ", zip_code="07102", latitude=40.7357, longitude=-74.1724)
-    WeeklySessionFactory(program=newark, weekday=1, start_time=datetime.time(9), end_time=datetime.time(12))
-    WeeklySessionFactory(program=newark, weekday=5, start_time=datetime.time(10), end_time=datetime.time(13))
+    LocationFactory(
+        program=newark,
+        city="Newark",
+        state="NJ",
+        zip_code="07102",
+        latitude=40.7357,
+        longitude=-74.1724,
+    )
+    WeeklySessionFactory(
+        program=newark, weekday=1, start_time=datetime.time(9), end_time=datetime.time(12)
+    )
+    WeeklySessionFactory(
+        program=newark, weekday=5, start_time=datetime.time(10), end_time=datetime.time(13)
+    )
     austin = ProgramFactory(
         name="Austin Afternoon IOP",
         conditions=["depression"],
         insurance=["aetna"],
         last_verified_on=None,
     )
-    LocationFactory(program=austin, city="Austin", state="TX", zip_code="78701", latitude=30.2672, longitude=-97.7431)
-    WeeklySessionFactory(program=austin, weekday=3, start_time=datetime.time(13), end_time=datetime.time(16))
+    LocationFactory(
+        program=austin,
+        city="Austin",
+        state="TX",
+        zip_code="78701",
+        latitude=30.2672,
+        longitude=-97.7431,
+    )
+    WeeklySessionFactory(
+        program=austin, weekday=3, start_time=datetime.time(13), end_time=datetime.time(16)
+    )
     virtual = ProgramFactory(
         name="Telehealth IOP",
         delivery=Program.Delivery.VIRTUAL,
@@ -76,7 +98,12 @@ def catalogue(db):
 
 
 def test_directory_lists_only_published_programmes_by_name(catalogue):
-    assert names("") == ["Austin Afternoon IOP", "Manhattan Evening IOP", "Newark Morning IOP", "Telehealth IOP"]
+    assert names("") == [
+        "Austin Afternoon IOP",
+        "Manhattan Evening IOP",
+        "Newark Morning IOP",
+        "Telehealth IOP",
+    ]
 
 
 def test_near_zip_keeps_programmes_within_the_default_25_miles_nearest_first(catalogue):
@@ -104,7 +131,10 @@ def test_results_near_a_place_carry_their_distance_in_miles(catalogue):
     ("query", "expected"),
     [
         ("condition=alcohol-use", ["Newark Morning IOP"]),
-        ("condition=anxiety&condition=alcohol-use", ["Manhattan Evening IOP", "Newark Morning IOP"]),
+        (
+            "condition=anxiety&condition=alcohol-use",
+            ["Manhattan Evening IOP", "Newark Morning IOP"],
+        ),
         ("modality=dbt", ["Newark Morning IOP"]),
         ("insurance=aetna", ["Austin Afternoon IOP", "Manhattan Evening IOP"]),
         ("language=es", ["Manhattan Evening IOP"]),
@@ -119,7 +149,10 @@ def test_results_near_a_place_carry_their_distance_in_miles(catalogue):
         ("time=weekend", ["Newark Morning IOP"]),
         ("time=evening&time=afternoon", ["Austin Afternoon IOP", "Manhattan Evening IOP"]),
         ("format=virtual", ["Telehealth IOP"]),
-        ("format=in_person", ["Austin Afternoon IOP", "Manhattan Evening IOP", "Newark Morning IOP"]),
+        (
+            "format=in_person",
+            ["Austin Afternoon IOP", "Manhattan Evening IOP", "Newark Morning IOP"],
+        ),
         ("q=Manhattan", ["Manhattan Evening IOP"]),
         ("q=Garden State", ["Newark Morning IOP"]),
         ("q=austin", ["Austin Afternoon IOP"]),
@@ -131,7 +164,9 @@ def test_each_filter_alone(catalogue, query, expected):
 
 
 def test_filters_combine(catalogue):
-    assert names("near=10001&condition=depression&insurance=aetna&time=evening") == ["Manhattan Evening IOP"]
+    assert names("near=10001&condition=depression&insurance=aetna&time=evening") == [
+        "Manhattan Evening IOP"
+    ]
     assert names("near=10001&condition=depression&insurance=cigna") == []
 
 
@@ -147,11 +182,35 @@ def test_text_search_matches_words_in_the_description(catalogue):
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("sort=name", ["Austin Afternoon IOP", "Manhattan Evening IOP", "Newark Morning IOP", "Telehealth IOP"]),
-        ("sort=verified", ["Newark Morning IOP", "Manhattan Evening IOP", "Telehealth IOP", "Austin Afternoon IOP"]),
+        (
+            "sort=name",
+            [
+                "Austin Afternoon IOP",
+                "Manhattan Evening IOP",
+                "Newark Morning IOP",
+                "Telehealth IOP",
+            ],
+        ),
+        (
+            "sort=verified",
+            [
+                "Newark Morning IOP",
+                "Manhattan Evening IOP",
+                "Telehealth IOP",
+                "Austin Afternoon IOP",
+            ],
+        ),
         ("near=10001&sort=distance", ["Manhattan Evening IOP", "Newark Morning IOP"]),
         ("near=10001&sort=name", ["Manhattan Evening IOP", "Newark Morning IOP"]),
-        ("sort=distance", ["Austin Afternoon IOP", "Manhattan Evening IOP", "Newark Morning IOP", "Telehealth IOP"]),
+        (
+            "sort=distance",
+            [
+                "Austin Afternoon IOP",
+                "Manhattan Evening IOP",
+                "Newark Morning IOP",
+                "Telehealth IOP",
+            ],
+        ),
     ],
 )
 def test_sort_orders(catalogue, query, expected):
@@ -183,3 +242,8 @@ def test_sort_by_distance_puts_the_nearest_first(catalogue):
 )
 def test_bad_parameters_are_reported_on_their_field(catalogue, query, field, message):
     assert message in " ".join(errors(query)[field])
+
+
+def test_empty_values_from_any_options_mean_no_filter(catalogue):
+    assert names("near=&radius=&condition=&time=&sort=&age=&format=&q=") == names("")
+    assert names("near=10001&condition=") == ["Manhattan Evening IOP", "Newark Morning IOP"]

@@ -12,8 +12,12 @@ pytestmark = pytest.mark.django_db
 
 def snapshot() -> list[tuple]:
     return list(
-        Program.objects.order_by("slug").values_list("slug", "name", "delivery", "min_age", "hours_per_week")
-    ) + list(Location.objects.order_by("program__slug", "zip_code").values_list("zip_code", "latitude"))
+        Program.objects.order_by("slug").values_list(
+            "slug", "name", "delivery", "min_age", "hours_per_week"
+        )
+    ) + list(
+        Location.objects.order_by("program__slug", "zip_code").values_list("zip_code", "latitude")
+    )
 
 
 def test_same_seed_gives_the_same_programmes():
@@ -32,7 +36,9 @@ def test_different_seeds_give_different_programmes():
 
 def test_demo_programmes_are_valid_varied_and_labelled():
     call_command("seed_demo", "--programs", "120", "--seed", "3")
-    programs = list(Program.objects.prefetch_related("conditions", "insurance", "locations", "sessions"))
+    programs = list(
+        Program.objects.prefetch_related("conditions", "insurance", "locations", "sessions")
+    )
     assert len(programs) == 120
     for program in programs[:40]:
         program.full_clean()
@@ -56,7 +62,10 @@ def test_if_empty_leaves_an_existing_catalogue_alone():
     assert Program.objects.count() == 5
 
 
-@pytest.mark.parametrize("arguments", [["--programs", "0"], ["--programs", "-5"], ["--programs", "abc"], ["--seed", "abc"]])
+@pytest.mark.parametrize(
+    "arguments",
+    [["--programs", "0"], ["--programs", "-5"], ["--programs", "abc"], ["--seed", "abc"]],
+)
 def test_bad_arguments_are_refused_and_nothing_is_written(arguments):
     with pytest.raises(CommandError):
         call_command("seed_demo", *arguments)
