@@ -32,9 +32,18 @@ BATCH_SIZE = 2000
 
 
 def demo_programs_seed(
-    *, count: int, seed: int, today: datetime.date | None = None, clear: bool = False
+    *,
+    count: int,
+    seed: int,
+    today: datetime.date | None = None,
+    clear: bool = False,
+    skip: int = 0,
 ) -> int:
-    """Create ``count`` deterministic demo programmes in bulk; returns how many were created."""
+    """Create ``count`` deterministic demo programmes in bulk; returns how many were created.
+
+    ``skip`` leaves out the first programmes of the sequence, so a catalogue can grow in
+    stages (1k, then 9k more…) and still equal one seeded in a single run.
+    """
     if count < 1:
         raise ValueError("count must be at least 1")
     today = today or datetime.date.today()
@@ -43,7 +52,9 @@ def demo_programs_seed(
             Program.objects.filter(source=Program.Source.DEMO).delete()
         batch: list[DemoProgram] = []
         created = 0
-        for demo in generate_demo_programs(count, seed, today):
+        for index, demo in enumerate(generate_demo_programs(count, seed, today)):
+            if index < skip:
+                continue
             batch.append(demo)
             if len(batch) >= BATCH_SIZE:
                 created += _write_batch(batch)

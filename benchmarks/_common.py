@@ -1,0 +1,132 @@
+"""Shared plumbing for benchmarks: a throw-away database per backend, timing, tables.
+
+Each benchmark runs its measurements in a child process per backend, so Django is set up
+once per database: SQLite in a file under /tmp, and PostgreSQL (when DATABASE_URL is set)
+in a database the benchmark creates and drops itself, never the one DATABASE_URL names.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def backends() -> list[tuple[str, str]]:
+    """(label, url) for SQLite, plus PostgreSQL when DATABASE_URL points at a server."""
+    found = [("SQLite", f"sqlite:///{Path(tempfile.gettempdir()) / f'iop_bench_{uuid.uuid4().hex[:8]}.sqlite3'}")]
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        parsed = urlparse(url)
+        found.append(("PostgreSQL", urlunparse(parsed._replace(path=f"/iop_bench_{uuid.uuid4().hex[:8]}"))))
+    return found
+
+
+def create_database(url: str) -> None:
+    if url.startswith("sqlite"):
+        return
+    import psycopg2
+
+    parsed = urlparse(url)
+    admin = psycopg2.connect(urlunparse(parsed._replace(path="/postgres")))
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{parsed.path.lstrip("/")}"')
+    admin.close()
+
+
+def drop_database(url: str) -> None:
+    if url.startswith("sqlite"):
+        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+        return
+    import psycopg2
+
+    parsed = urlparse(url)
+    admin = psycopg2.connect(urlunparse(parsed._replace(path="/postgres")))
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{parsed.path.lstrip("/")}" WITH (FORCE)')
+    admin.close()
+
+
+def setup_django(url: str) -> None:
+    """Point Django at ``url`` and migrate (call in the child process, before any model import)."""
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iopfinder.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def grow_catalogue(current: int, target: int, seed: int = 1) -> float:
+    """Seed demo programmes until there are ``target``; returns the seconds it took."""
+    from programs.services import demo_programs_seed
+
+    started = time.perf_counter()
+    if target > current:
+        demo_programs_seed(count=target, seed=seed, skip=current)
+    return time.perf_counter() - started
+
+
+def analyse(url: str) -> None:
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+def percentiles(samples_ms: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples_ms)
+    p50 = statistics.median(ordered)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return p50, p95
+
+
+def time_ms(function: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    function()
+    return (time.perf_counter() - started) * 1000
+
+
+def run_per_backend(script: Path, extra_args: list[str] | None = None) -> list[dict]:
+    """Run ``script --child URL`` for each backend; each child prints one JSON line per result."""
+    rows: list[dict] = []
+    for label, url in backends():
+        create_database(url)
+        try:
+            result = subprocess.run(
+                [sys.executable, str(script), "--child", url, *(extra_args or [])],
+                cwd=ROOT, capture_output=True, text=True, check=False,
+            )
+            if result.returncode != 0:
+                print(result.stderr, file=sys.stderr)
+                raise SystemExit(f"{label} run failed")
+            for line in result.stdout.splitlines():
+                if line.startswith("{"):
+                    rows.append({"backend": label, **json.loads(line)})
+        finally:
+            drop_database(url)
+    return rows
+
+
+def print_table(rows: list[dict], columns: list[str]) -> None:
+    widths = {c: max(len(c), *(len(str(r.get(c, ""))) for r in rows)) for c in columns}
+    print("  ".join(c.ljust(widths[c]) for c in columns))
+    print("  ".join("-" * widths[c] for c in columns))
+    for row in rows:
+        print("  ".join(str(row.get(c, "")).ljust(widths[c]) for c in columns))
