@@ -24,11 +24,18 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def backends() -> list[tuple[str, str]]:
     """(label, url) for SQLite, plus PostgreSQL when DATABASE_URL points at a server."""
-    found = [("SQLite", f"sqlite:///{Path(tempfile.gettempdir()) / f'iop_bench_{uuid.uuid4().hex[:8]}.sqlite3'}")]
+    found = [
+        (
+            "SQLite",
+            f"sqlite:///{Path(tempfile.gettempdir()) / f'iop_bench_{uuid.uuid4().hex[:8]}.sqlite3'}",
+        )
+    ]
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://")):
         parsed = urlparse(url)
-        found.append(("PostgreSQL", urlunparse(parsed._replace(path=f"/iop_bench_{uuid.uuid4().hex[:8]}"))))
+        found.append(
+            ("PostgreSQL", urlunparse(parsed._replace(path=f"/iop_bench_{uuid.uuid4().hex[:8]}")))
+        )
     return found
 
 
@@ -111,7 +118,10 @@ def run_per_backend(script: Path, extra_args: list[str] | None = None) -> list[d
         try:
             result = subprocess.run(
                 [sys.executable, str(script), "--child", url, *(extra_args or [])],
-                cwd=ROOT, capture_output=True, text=True, check=False,
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                check=False,
             )
             if result.returncode != 0:
                 print(result.stderr, file=sys.stderr)

@@ -19,8 +19,26 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _common  # noqa: E402
 
 SIZES = [1_000, 10_000, 100_000]
-ZIPS = ["10001", "60601", "90012", "77002", "85004", "19103", "78205", "92101", "75201",
-        "98101", "02108", "30303", "33130", "80202", "20001", "94103", "37203", "55401"]
+ZIPS = [
+    "10001",
+    "60601",
+    "90012",
+    "77002",
+    "85004",
+    "19103",
+    "78205",
+    "92101",
+    "75201",
+    "98101",
+    "02108",
+    "30303",
+    "33130",
+    "80202",
+    "20001",
+    "94103",
+    "37203",
+    "55401",
+]
 REPEATS = 4
 CONDITION, INSURER = "depression", "aetna"
 
@@ -46,10 +64,22 @@ def child(url: str) -> None:
         _common.analyse(url)
         for zip_code in ZIPS:  # warm caches (geocoder index, query plans)
             directory_page(zip_code)
-        samples = [_common.time_ms(lambda z=z: directory_page(z)) for _ in range(REPEATS) for z in ZIPS]
+        samples = [
+            _common.time_ms(lambda z=z: directory_page(z)) for _ in range(REPEATS) for z in ZIPS
+        ]
         p50, p95 = _common.percentiles(samples)
-        print(json.dumps({"programmes": size, "seed_s": round(seed_seconds, 1), "queries": len(samples),
-                          "p50_ms": round(p50, 1), "p95_ms": round(p95, 1)}), flush=True)
+        print(
+            json.dumps(
+                {
+                    "programmes": size,
+                    "seed_s": round(seed_seconds, 1),
+                    "queries": len(samples),
+                    "p50_ms": round(p50, 1),
+                    "p95_ms": round(p95, 1),
+                }
+            ),
+            flush=True,
+        )
 
 
 def main() -> None:

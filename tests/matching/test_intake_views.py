@@ -1,0 +1,174 @@
+"""The questionnaire pages: validation next to each field, crisis routing, nothing stored."""
+
+import pytest
+from django.db import connection
+
+from tests.factories import ProgramFactory
+
+pytestmark = pytest.mark.django_db
+
+VALID = {
+    "conditions": ["depression", "anxiety"],
+    "main_condition": "anxiety",
+    "severity": "moderate",
+    "self_harm_thoughts": "no",
+    "self_harm_plan": "no",
+    "recent_hospitalization": "no",
+    "needs_withdrawal_support": "no",
+    "format": "either",
+    "location": "10001",
+    "radius": "25",
+    "insurance": "aetna",
+    "availability": ["evening"],
+    "therapies": ["cbt"],
+    "goals": ["keep-working"],
+    "age": "34",
+    "language": "es",
+    "populations": ["veterans"],
+}
+
+
+def post(client, **changes):
+    data = {**VALID, **changes}
+    return client.post("/match/", {k: v for k, v in data.items() if v is not None})
+
+
+def test_questionnaire_asks_every_section_without_javascript(client):
+    html = client.get("/match/").content.decode()
+    for text in [
+        "What would you like help with?",
+        "Your safety",
+        "PHQ-9",
+        "GAD-7",
+        "How would you like to attend?",
+        "How will you pay?",
+        "When can you attend?",
+        "Your age",
+        "specific group",
+        "Show my matches",
+    ]:
+        assert text in html, text
+    assert 'method="post"' in html and "csrfmiddlewaretoken" in html
+
+
+def test_results_are_ranked_and_explained(client, evening_cbt_program):
+    response = post(client)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Evening CBT IOP" in html and "% match" in html
+    assert "Offers evening sessions" in html and "Accepts Aetna" in html
+    assert "Treats Anxiety (generalised, social, panic), your main concern" in html
+    assert "An intensive outpatient programme may fit" in html
+
+
+def test_results_are_not_cached_and_answers_stay_out_of_the_url(client, evening_cbt_program):
+    response = post(client)
+    assert "no-store" in response["Cache-Control"]
+    assert response.request["PATH_INFO"] == "/match/" and not response.request.get("QUERY_STRING")
+
+
+def test_nothing_about_the_seeker_is_stored(client, evening_cbt_program):
+    def row_counts():
+        with connection.cursor() as cursor:
+            counts = {}
+            for table in connection.introspection.table_names(cursor):
+                cursor.execute(f'SELECT COUNT(*) FROM "{table}"')  # noqa: S608
+                counts[table] = cursor.fetchone()[0]
+            return counts
+
+    before = row_counts()
+    post(client)
+    post(client, self_harm_plan="yes")
+    assert row_counts() == before
+    assert not client.session.items()
+
+
+def test_a_plan_to_self_harm_shows_the_crisis_page_without_programmes(client, evening_cbt_program):
+    html = post(client, self_harm_plan="yes").content.decode()
+    assert "Please reach out for support now" in html
+    assert 'href="tel:988"' in html and 'href="sms:988"' in html and 'href="tel:911"' in html
+    assert "press 2 for Spanish" in html
+    assert "Evening CBT IOP" not in html
+
+
+def test_phq9_item_9_shows_988_prominently_with_results(client, evening_cbt_program):
+    phq = {f"phq9_{i}": "1" for i in range(1, 10)}
+    html = client.post("/match/", {**VALID, **phq}).content.decode()
+    assert "Talk to someone now" in html and "Evening CBT IOP" in html
+    assert "PHQ-9 score 9 (mild)" in html
+
+
+def test_withdrawal_need_marks_the_list_as_after_higher_care(client, evening_cbt_program):
+    html = post(client, needs_withdrawal_support="yes").content.decode()
+    assert "More support than an IOP may be needed first" in html
+    assert "Talk to a clinician first" in html
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"conditions": None}, "Choose at least one thing you would like help with."),
+        ({"conditions": ["not-a-condition"]}, "not-a-condition is not one of the options."),
+        ({"main_condition": "ocd"}, "Choose one of the things you ticked above."),
+        ({"main_condition": "bogus"}, "Choose one of the options."),
+        ({"severity": None}, "Choose the answer closest to how things are."),
+        ({"severity": "extreme"}, "Select a valid choice"),
+        ({"self_harm_thoughts": None}, "Please answer yes or no."),
+        ({"self_harm_plan": "maybe"}, "Select a valid choice"),
+        ({"recent_hospitalization": None}, "Please answer yes or no."),
+        ({"needs_withdrawal_support": None}, "Please answer yes or no."),
+        ({"goals": ["fly"]}, "Select a valid choice"),
+        ({"therapies": ["group-therapy"]}, "group-therapy is not one of the options."),
+        ({"format": "teleport"}, "Select a valid choice"),
+        ({"location": ""}, "Enter your ZIP code or city and state"),
+        ({"location": "00000"}, "couldn't find the ZIP code 00000"),
+        ({"location": "Gotham, ZZ"}, "couldn't find Gotham, ZZ"),
+        ({"radius": "far"}, "Enter a whole number of miles, like 25."),
+        ({"radius": "0"}, "greater than or equal to 1"),
+        ({"radius": "5000"}, "less than or equal to 500"),
+        ({"insurance": "acme"}, "Choose one of the options."),
+        ({"insurance": None, "insurance_required": "on"}, "Choose your insurance"),
+        ({"availability": ["midnight"]}, "Select a valid choice"),
+        ({"age": "old"}, "Enter your age as a whole number."),
+        ({"age": "200"}, "less than or equal to 120"),
+        ({"language": "xx"}, "Choose one of the options."),
+        ({"language": None, "language_required": "on"}, "Choose a language"),
+        ({"populations": ["aliens"]}, "aliens is not one of the options."),
+        ({"phq9_1": "2"}, "Answer every PHQ-9 question, or leave them all blank."),
+        ({"gad7_3": "9"}, "Select a valid choice"),
+    ],
+)
+def test_bad_answers_are_shown_next_to_the_field(client, changes, message):
+    response = post(client, **changes)
+    assert response.status_code == 200
+    html = response.content.decode().replace("&#x27;", "'")
+    assert message in html
+    assert "Please check your answers" in html
+    assert 'class="card match-card"' not in html
+
+
+def test_change_my_answers_brings_back_the_filled_form(client, evening_cbt_program):
+    html = client.post("/match/", {**VALID, "edit": "1"}).content.decode()
+    assert "Show my matches" in html
+    assert 'value="10001"' in html
+
+
+def test_relaxing_a_search_widens_it_without_retyping(client):
+    program = ProgramFactory(conditions=["depression"])
+    from tests.factories import LocationFactory
+
+    LocationFactory(
+        program=program,
+        city="Newark",
+        state="NJ",
+        zip_code="07102",
+        latitude=40.7357,
+        longitude=-74.1724,
+    )
+    empty = post(client, radius="5", format="in_person", insurance=None).content.decode()
+    assert "No programmes fit every answer yet" in empty and 'value="wider"' in empty
+    widened = client.post(
+        "/match/",
+        {**VALID, "radius": "5", "format": "in_person", "insurance": "", "relax": "wider"},
+    )
+    assert program.name in widened.content.decode()
