@@ -139,7 +139,7 @@ class ProgramFilterSet(django_filters.FilterSet):
         if not value:
             return queryset
         method = getattr(queryset, self.VOCABULARY_QUERYSET_METHODS[name])
-        return method([term.slug for term in value])
+        return method(list(value))
 
     def filter_time(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
         return queryset.meets_at(value) if value else queryset

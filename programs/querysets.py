@@ -58,12 +58,18 @@ class ProgramQuerySet(models.QuerySet):
         return self.filter(status="published")
 
     def near(self, place: Place, miles: float) -> ProgramQuerySet:
-        """Programmes with a site within ``miles``, annotated with ``distance_miles``."""
+        """Programmes with a site within ``miles``, annotated with ``distance_miles``.
+
+        The filter is an ``IN`` over the sites inside the radius rather than a correlated
+        ``EXISTS``: the database starts from the (latitude, longitude) index and touches only
+        nearby programmes, instead of testing every programme in the catalogue.
+        """
         from programs.models import Location
 
-        nearby = Location.objects.within(place, miles).filter(program=OuterRef("pk"))
-        return self.filter(Exists(nearby)).annotate(
-            distance_miles=Subquery(nearby.order_by("distance").values("distance")[:1])
+        inside = Location.objects.within(place, miles)
+        nearest = inside.filter(program=OuterRef("pk")).order_by("distance").values("distance")[:1]
+        return self.filter(pk__in=inside.values("program_id")).annotate(
+            distance_miles=Subquery(nearest)
         )
 
     def with_distance_from(self, place: Place) -> ProgramQuerySet:
@@ -108,31 +114,41 @@ class ProgramQuerySet(models.QuerySet):
     def for_age(self, age: int) -> ProgramQuerySet:
         return self.filter(Q(min_age__lte=age), Q(max_age__isnull=True) | Q(max_age__gte=age))
 
-    def _with_any(self, relation: str, slugs: Iterable[str]) -> ProgramQuerySet:
-        """Programmes linked to any of the vocabulary slugs, without duplicating rows."""
-        through = getattr(self.model, relation).through
-        target = getattr(self.model, relation).field.remote_field.model._meta.model_name
+    def _with_any(self, relation: str, terms: Iterable[object]) -> ProgramQuerySet:
+        """Programmes linked to any of the terms (instances or slugs), without duplicate rows.
+
+        Terms are resolved to ids first, so the database probes the through table's unique
+        (program, term) index instead of joining the vocabulary table for every programme.
+        """
+        field = getattr(self.model, relation).field
+        through = field.remote_field.through
+        target = field.remote_field.model
+        terms = list(terms)
+        ids = [term.pk for term in terms if not isinstance(term, str)]
+        slugs = [term for term in terms if isinstance(term, str)]
+        if slugs:
+            ids += list(target.objects.filter(slug__in=slugs).values_list("pk", flat=True))
         return self.filter(
             Exists(
                 through.objects.filter(
-                    program_id=OuterRef("pk"), **{f"{target}__slug__in": list(slugs)}
+                    program_id=OuterRef("pk"), **{f"{target._meta.model_name}_id__in": ids}
                 )
             )
         )
 
-    def treating(self, slugs: Iterable[str]) -> ProgramQuerySet:
+    def treating(self, slugs: Iterable[object]) -> ProgramQuerySet:
         return self._with_any("conditions", slugs)
 
-    def offering(self, slugs: Iterable[str]) -> ProgramQuerySet:
+    def offering(self, slugs: Iterable[object]) -> ProgramQuerySet:
         return self._with_any("modalities", slugs)
 
-    def accepting_insurance(self, slugs: Iterable[str]) -> ProgramQuerySet:
+    def accepting_insurance(self, slugs: Iterable[object]) -> ProgramQuerySet:
         return self._with_any("insurance", slugs)
 
-    def speaking(self, slugs: Iterable[str]) -> ProgramQuerySet:
+    def speaking(self, slugs: Iterable[object]) -> ProgramQuerySet:
         return self._with_any("languages", slugs)
 
-    def serving(self, slugs: Iterable[str]) -> ProgramQuerySet:
+    def serving(self, slugs: Iterable[object]) -> ProgramQuerySet:
         return self._with_any("populations", slugs)
 
     def search(self, text: str) -> ProgramQuerySet:

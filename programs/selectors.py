@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, QuerySet, Window
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 
@@ -17,3 +21,36 @@ def program_filterset(*, params: QueryDict) -> ProgramFilterSet:
 def program_get_published(*, slug: str) -> Program:
     """One published programme with everything its page shows, or 404."""
     return get_object_or_404(Program.objects.published().for_detail(), slug=slug)
+
+
+@dataclass(frozen=True)
+class DirectoryPage:
+    """One page of results, the page actually shown, and why it differs from the one asked."""
+
+    page: Page
+    notice: str = ""  # "", "not_a_number" or "past_the_end"
+
+
+def program_page(*, queryset: QuerySet, page: str | int | None, per_page: int) -> DirectoryPage:
+    """A page of programmes and the total, in one query where possible.
+
+    The total comes from ``COUNT(*) OVER ()`` on the page's own query: the database
+    finds the matching programmes once instead of once for the count and once for the page.
+    """
+    notice = ""
+    try:
+        number = int(page or 1)
+    except (TypeError, ValueError):
+        number, notice = 1, "not_a_number"
+    if number < 1:
+        number, notice = 1, "not_a_number"
+    offset = (number - 1) * per_page
+    rows = list(queryset.annotate(total_count=Window(Count("pk")))[offset : offset + per_page])
+    total = rows[0].total_count if rows else queryset.count()
+    paginator = Paginator(queryset, per_page)
+    paginator.count = total  # cached_property: reuse the total we already have
+    if not rows and total:
+        number, notice = paginator.num_pages, "past_the_end"
+        offset = (number - 1) * per_page
+        rows = list(queryset[offset : offset + per_page])
+    return DirectoryPage(page=Page(rows, number, paginator), notice=notice)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from programs.filters import ProgramFilterSet
 from programs.models import Condition
-from programs.selectors import program_filterset, program_get_published
+from programs.selectors import program_filterset, program_get_published, program_page
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -25,19 +24,18 @@ def program_list(request: HttpRequest) -> HttpResponse:
     filterset = program_filterset(params=request.GET)
     context: dict = {"filterset": filterset, "form": filterset.form, "searched": bool(request.GET)}
     if filterset.is_valid():
-        paginator = Paginator(filterset.qs, settings.DIRECTORY_PAGE_SIZE)
-        page_param = request.GET.get("page", "1")
-        try:
-            page_obj = paginator.page(page_param)
-        except PageNotAnInteger:
-            page_obj = paginator.page(1)
+        result = program_page(
+            queryset=filterset.qs,
+            page=request.GET.get("page"),
+            per_page=settings.DIRECTORY_PAGE_SIZE,
+        )
+        page_obj = result.page
+        if result.notice == "not_a_number":
             context["page_notice"] = _("That page number wasn't valid, so here is the first page.")
-        except EmptyPage:
-            page_obj = paginator.page(paginator.num_pages)
-            if paginator.count:
-                context["page_notice"] = _(
-                    "There are only %(pages)d pages of results, so here is the last one."
-                ) % {"pages": paginator.num_pages}
+        elif result.notice == "past_the_end":
+            context["page_notice"] = _(
+                "There are only %(pages)d pages of results, so here is the last one."
+            ) % {"pages": page_obj.paginator.num_pages}
         params = request.GET.copy()
         params.pop("page", None)
         context.update(
