@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 
 from matching.intake import Format, Intake
 from matching.rules import Vocabulary
@@ -13,7 +12,6 @@ from programs.models import (
     Condition,
     Insurance,
     Language,
-    Location,
     Modality,
     Population,
     Program,
@@ -80,48 +78,35 @@ def match_candidates(
         programs = programs.accepting_insurance(acceptable_insurance(intake.insurance, vocabulary))
     if intake.language_required and intake.language:
         programs = programs.speaking([intake.language])
+    programs = programs.annotate(
+        treats_main=Exists(
+            Program.conditions.through.objects.filter(
+                program_id=OuterRef("pk"), condition__slug=intake.main_condition
+            )
+        )
+    )
 
-    # Reachability, found from the small side first: sites inside the radius (index on
-    # latitude/longitude) and programmes licensed in the seeker's state.
-    distances: dict[int, float] = {}
+    # Each way of reaching a programme is ranked and capped in the database, so only a few
+    # hundred rows ever leave it, however large the catalogue: in person within the radius
+    # (driven by the location index) and virtual care licensed in the seeker's state.
+    found: dict[int, float | None] = {}
     if intake.format in (Format.IN_PERSON, Format.EITHER):
-        for program_id, distance in (
-            Location.objects.within(place, intake.radius)
-            .filter(program__delivery__in=[Program.Delivery.IN_PERSON, Program.Delivery.HYBRID])
-            .values_list("program_id", "distance")
-        ):
-            distances[program_id] = min(distance, distances.get(program_id, math.inf))
-    reachable = set(distances)
+        nearby = programs.in_person().near(place, intake.radius)
+        for pk, distance in nearby.order_by(
+            F("treats_main").desc(), "distance_miles", "pk"
+        ).values_list("pk", "distance_miles")[:limit]:
+            found[pk] = distance
     if intake.format in (Format.VIRTUAL, Format.EITHER):
-        reachable |= set(
-            Program.licensed_states.through.objects.filter(
-                state_id=place.state,
-                program__delivery__in=[Program.Delivery.VIRTUAL, Program.Delivery.HYBRID],
-            ).values_list("program_id", flat=True)
-        )
-    if not reachable:
+        share = limit if intake.format == Format.VIRTUAL else limit // 2
+        virtual = programs.virtual_in_state(place.state).exclude(pk__in=list(found))
+        for pk in virtual.order_by(
+            F("treats_main").desc(), F("last_verified_on").desc(nulls_last=True), "pk"
+        ).values_list("pk", flat=True)[:share]:
+            found[pk] = None
+    if not found:
         return []
-
-    main = intake.main_condition
-    treats_main = Exists(
-        Program.conditions.through.objects.filter(program_id=OuterRef("pk"), condition__slug=main)
-    )
-    rows = list(
-        programs.filter(pk__in=reachable)
-        .annotate(treats_main=treats_main)
-        .values_list("pk", "treats_main", "last_verified_on")
-    )
-    rows.sort(
-        key=lambda row: (
-            not row[1],
-            distances.get(row[0], 0.0 if intake.format == Format.VIRTUAL else math.inf),
-            -(row[2].toordinal() if row[2] else 0),
-            row[0],
-        )
-    )
-    chosen = [row[0] for row in rows[:limit]]
-    loaded = Program.objects.filter(pk__in=chosen).prefetch_related(
+    loaded = Program.objects.filter(pk__in=list(found)).prefetch_related(
         "conditions", "modalities", "insurance", "populations", "languages", "sessions", "locations"
     )
     by_id = {program.pk: program for program in loaded}
-    return [Candidate(program=by_id[pk], distance_miles=distances.get(pk)) for pk in chosen]
+    return [Candidate(program=by_id[pk], distance_miles=distance) for pk, distance in found.items()]
