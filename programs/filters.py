@@ -13,6 +13,7 @@ from django import forms
 from django.conf import settings
 from django.db.models import F, QuerySet
 from django.http import QueryDict
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from programs.geo import GeocodingError, Place, geocode
@@ -68,6 +69,9 @@ class ProgramFilterSet(django_filters.FilterSet):
     radius = django_filters.NumberFilter(
         label=_("Within (miles)"),
         method="filter_noop",
+        help_text=format_lazy(
+            _("Leave empty for {miles} miles."), miles=settings.DIRECTORY_DEFAULT_RADIUS_MILES
+        ),
         min_value=1,
         max_value=settings.DIRECTORY_MAX_RADIUS_MILES,
     )

@@ -2,27 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from programs.filters import ProgramFilterSet
 from programs.models import Condition
 from programs.selectors import program_filterset, program_get_published, program_page
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "programs/home.html",
-        {"conditions": Condition.objects.all(), "form": ProgramFilterSet().form},
-    )
+    return render(request, "programs/home.html", {"conditions": Condition.objects.all()})
 
 
 def program_list(request: HttpRequest) -> HttpResponse:
     filterset = program_filterset(params=request.GET)
-    context: dict = {"filterset": filterset, "form": filterset.form, "searched": bool(request.GET)}
+    filterset.form.label_suffix = ""
+    context: dict[str, Any] = {"filterset": filterset, "form": filterset.form}
     if filterset.is_valid():
         result = program_page(
             queryset=filterset.qs,
@@ -33,9 +32,12 @@ def program_list(request: HttpRequest) -> HttpResponse:
         if result.notice == "not_a_number":
             context["page_notice"] = _("That page number wasn't valid, so here is the first page.")
         elif result.notice == "past_the_end":
-            context["page_notice"] = _(
-                "There are only %(pages)d pages of results, so here is the last one."
-            ) % {"pages": page_obj.paginator.num_pages}
+            pages = page_obj.paginator.num_pages
+            context["page_notice"] = ngettext(
+                "There is only %(pages)d page of results, so here it is.",
+                "There are only %(pages)d pages of results, so here is the last one.",
+                pages,
+            ) % {"pages": pages}
         params = request.GET.copy()
         params.pop("page", None)
         context.update(
@@ -44,51 +46,54 @@ def program_list(request: HttpRequest) -> HttpResponse:
             query_without_page=params.urlencode(),
             place=filterset.place,
             radius=filterset.radius_miles,
-            relax_links=_relax_links(request),
+            relax_links=_relax_links(params, filterset.radius_miles) if not page_obj else [],
         )
     return render(request, "programs/program_list.html", context)
 
 
-def _relax_links(request: HttpRequest) -> list[tuple[str, str]]:
+NARROWING_PARAMETERS = (
+    "condition",
+    "modality",
+    "insurance",
+    "time",
+    "language",
+    "population",
+    "age",
+    "accepting",
+    "q",
+)
+
+
+def _relax_links(params: QueryDict, radius: float) -> list[tuple[str, str]]:
     """Ways to widen a search that found nothing, each as (label, query string)."""
-    params = request.GET.copy()
-    params.pop("page", None)
     links: list[tuple[str, str]] = []
     if params.get("near"):
-        wider = params.copy()
-        current = params.get("radius") or str(settings.DIRECTORY_DEFAULT_RADIUS_MILES)
-        try:
-            radius = min(int(float(current)) * 2, settings.DIRECTORY_MAX_RADIUS_MILES)
-        except ValueError:
-            radius = 50
-        wider["radius"] = str(max(radius, 50))
-        links.append(
-            (_("Search within %(miles)s miles") % {"miles": wider["radius"]}, wider.urlencode())
-        )
-        if params.get("format") != "virtual":
+        wider_radius = min(max(int(radius) * 2, 50), settings.DIRECTORY_MAX_RADIUS_MILES)
+        if wider_radius > radius and params.get("format") != "virtual":
+            wider = params.copy()
+            wider["radius"] = str(wider_radius)
+            links.append(
+                (_("Search within %(miles)d miles") % {"miles": wider_radius}, wider.urlencode())
+            )
+        if params.get("format") == "virtual":
+            anywhere = params.copy()
+            anywhere.pop("format")
+            links.append((_("Include in-person programmes nearby"), anywhere.urlencode()))
+        else:
             virtual = params.copy()
             virtual["format"] = "virtual"
             links.append((_("Show virtual programmes for your state"), virtual.urlencode()))
-    narrowing = [
-        key
-        for key in (
-            "condition",
-            "modality",
-            "insurance",
-            "time",
-            "language",
-            "population",
-            "age",
-            "accepting",
-            "q",
-        )
-        if params.get(key)
-    ]
+    narrowing = [key for key in NARROWING_PARAMETERS if params.get(key)]
     if narrowing:
         fewer = params.copy()
         for key in narrowing:
             fewer.pop(key, None)
-        links.append((_("Keep the place, clear the other filters"), fewer.urlencode()))
+        label = (
+            _("Keep the place, clear the other filters")
+            if params.get("near")
+            else _("Clear the filters")
+        )
+        links.append((label, fewer.urlencode()))
     return links
 
 
