@@ -98,11 +98,21 @@ def match_candidates(
             found[pk] = distance
     if intake.format in (Format.VIRTUAL, Format.EITHER):
         share = limit if intake.format == Format.VIRTUAL else limit // 2
-        virtual = programs.virtual_in_state(place.state).exclude(pk__in=list(found))
-        for pk in virtual.order_by(
-            F("treats_main").desc(), F("last_verified_on").desc(nulls_last=True), "pk"
-        ).values_list("pk", flat=True)[:share]:
-            found[pk] = None
+        licensed = Program.licensed_states.through.objects.filter(state_id=place.state)
+        virtual = programs.virtual().filter(pk__in=licensed.values("program_id"))
+        treating = Program.conditions.through.objects.filter(condition__slug=intake.main_condition)
+        # Programmes treating the main concern first, as set operations the database can
+        # hash, then the rest only if there are too few.
+        for subset in (virtual.filter(pk__in=treating.values("program_id")), virtual):
+            wanted = share - sum(1 for distance in found.values() if distance is None)
+            if wanted <= 0:
+                break
+            for pk in (
+                subset.exclude(pk__in=list(found))
+                .order_by(F("last_verified_on").desc(nulls_last=True), "pk")
+                .values_list("pk", flat=True)[:wanted]
+            ):
+                found[pk] = None
     if not found:
         return []
     loaded = Program.objects.filter(pk__in=list(found)).prefetch_related(
