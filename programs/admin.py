@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -79,6 +80,8 @@ class ProgramAdmin(admin.ModelAdmin):
         "licensed_states",
     ]
     readonly_fields = ["created_at", "updated_at"]
+    # Curators paste bare domains ("example.org"); assume https, as Django 6 will.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [LocationInline, WeeklySessionInline]
     list_per_page = 50
     date_hierarchy = "updated_at"
