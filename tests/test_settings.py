@@ -24,7 +24,13 @@ def run_settings(env: dict[str, str], code: str = "") -> subprocess.CompletedPro
 def test_production_mode_refuses_to_start_without_a_secret_key():
     result = run_settings({"DJANGO_DEBUG": "0"})
     assert result.returncode != 0
+    assert "django.core.exceptions.ImproperlyConfigured" in result.stderr
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_production_mode_refuses_an_empty_secret_key():
+    result = run_settings({"DJANGO_DEBUG": "off", "DJANGO_SECRET_KEY": ""})
+    assert "ImproperlyConfigured" in result.stderr
 
 
 def test_production_mode_starts_with_a_secret_key():
@@ -55,3 +61,12 @@ def test_database_url_switches_to_postgresql():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["django.db.backends.postgresql", "db.example", "5433", "iop"]
+
+
+def test_database_url_can_point_at_another_sqlite_file(tmp_path):
+    result = run_settings(
+        {"DATABASE_URL": f"sqlite:///{tmp_path}/other.sqlite3"},
+        "d = s.DATABASES['default']; print(d['ENGINE'], d['NAME'])",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.db.backends.sqlite3", f"{tmp_path}/other.sqlite3"]

@@ -38,3 +38,21 @@ def test_directory_is_keyboard_usable_and_works_on_a_phone(
     page.get_by_label("ZIP code or City, ST").press("Enter")
     expect(page.locator("article.program-card")).to_have_count(1)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_unknown_zip_and_a_condition_filter_in_the_browser(
+    page: Page, live_server, manhattan_program
+):
+    page.goto(f"{live_server.url}/programs/?near=00000")
+    expect(page.get_by_role("alert")).to_contain_text("We couldn't find the ZIP code 00000")
+    expect(page.locator("article.program-card")).to_have_count(0)
+
+    page.get_by_label("Near (ZIP code or City, ST)").fill("New York, NY")
+    page.locator("summary", has_text="Condition").click()  # opens the collapsed group
+    page.get_by_label("Eating disorders").check()
+    page.get_by_role("button", name="Show programmes").click()
+    expect(page.get_by_text("No programmes match all of these choices yet.")).to_be_visible()
+
+    page.get_by_role("link", name="Keep the place, clear the other filters").click()
+    expect(page.locator("article.program-card")).to_have_count(1)
+    expect(page.locator("article.program-card")).to_contain_text("Midtown Evening IOP")
