@@ -8,7 +8,8 @@ from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from programs.models import Program, WeeklySession
+from programs.geo import Place, distance_miles
+from programs.models import Location, Program, WeeklySession
 from programs.schedule import TimeOfDay, session_band
 
 register = template.Library()
@@ -61,9 +62,35 @@ def miles(value: float | None) -> str:
 
 
 @register.filter
-def first_location(program: Program):
+def first_location(program: Program) -> Location | None:
     locations = list(program.locations.all())
     return locations[0] if locations else None
+
+
+@register.simple_tag
+def card_location(program: Program, place: Place | None = None) -> Location | None:
+    """The site to name on a result card: the one nearest the seeker when they gave a place.
+
+    The distance on the card is to the nearest site, so the city beside it must be that site's.
+    """
+    locations = list(program.locations.all())
+    if not place:
+        return locations[0] if locations else None
+    located = [loc for loc in locations if loc.has_coordinates]
+    if not located:
+        return locations[0] if locations else None
+    return min(
+        located,
+        key=lambda loc: distance_miles(
+            place.latitude, place.longitude, loc.latitude, loc.longitude
+        ),
+    )
+
+
+@register.filter
+def other_sites(program: Program) -> int:
+    """How many more sites the programme has besides the one shown on its card."""
+    return max(len(program.locations.all()) - 1, 0)
 
 
 @register.filter

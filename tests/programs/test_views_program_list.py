@@ -326,3 +326,11 @@ def test_directory_page_needs_a_handful_of_queries(client, django_assert_max_num
     make_programmes(12)
     with django_assert_max_num_queries(10):
         get(client, near="10001")
+
+
+def test_card_names_the_site_nearest_the_seeker(client, manhattan_program):
+    LocationFactory(program=manhattan_program, longitude=-74.1724, **NEWARK)
+    html = results(get(client, near="07102"))
+    assert re.search(r"Newark, NJ · <strong>0\.\d miles</strong>", html)
+    assert "(and 1 more site)" in html
+    assert "New York, NY · <strong>" in results(get(client, near="10001"))
