@@ -107,7 +107,11 @@ class ProgramFilterSet(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "search"}),
     )
     sort = django_filters.ChoiceFilter(
-        label=_("Sort by"), choices=Sort.CHOICES, method="filter_noop", empty_label=None
+        label=_("Sort by"),
+        choices=Sort.CHOICES,
+        method="filter_noop",
+        # Nearest first with a place, best text match with a search, else by name.
+        empty_label=_("Best match"),
     )
 
     class Meta:

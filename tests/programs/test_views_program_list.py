@@ -334,3 +334,12 @@ def test_card_names_the_site_nearest_the_seeker(client, manhattan_program):
     assert re.search(r"Newark, NJ · <strong>0\.\d miles</strong>", html)
     assert "(and 1 more site)" in html
     assert "New York, NY · <strong>" in results(get(client, near="10001"))
+
+
+def test_default_sort_is_best_match_nearest_first_with_a_place(
+    client, manhattan_program, newark_program
+):
+    html = get(client, near="07102")
+    assert '<option value="" selected>Best match</option>' in html
+    assert card_names(html) == ["Newark Morning IOP", "Midtown Evening IOP"]
+    assert card_names(get(client)) == ["Midtown Evening IOP", "Newark Morning IOP"]
