@@ -180,3 +180,8 @@ def test_500_page_stands_alone_and_still_gives_crisis_help(rf):
     html = response.content.decode()
     assert "Something went wrong on our side" in html
     assert 'href="tel:988"' in html and 'href="tel:911"' in html
+
+
+def test_programme_page_says_when_it_was_last_verified_near_the_top(client, full_program):
+    html = detail(client, full_program)
+    assert html.index("Last verified 1 October 2026") < html.index("Contact and how to start")
