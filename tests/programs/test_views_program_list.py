@@ -343,3 +343,10 @@ def test_default_sort_is_best_match_nearest_first_with_a_place(
     assert '<option value="" selected>Best match</option>' in html
     assert card_names(html) == ["Newark Morning IOP", "Midtown Evening IOP"]
     assert card_names(get(client)) == ["Midtown Evening IOP", "Newark Morning IOP"]
+
+
+def test_page_title_says_when_the_search_needs_fixing(client):
+    assert "<title>Please check your search: " in get(client, near="00000")
+    assert "<title>Programmes near New York, NY 10001 · IOPfinder</title>" in get(
+        client, near="10001"
+    )
