@@ -17,9 +17,11 @@ from programs.models import (
     Program,
 )
 
-# Cost must grow slowly with the catalogue: we rank at most this many candidates,
-# chosen in SQL by whether they treat the main concern, then distance, then freshness.
-CANDIDATE_LIMIT = 200
+# Cost must grow slowly with the catalogue: we score at most this many candidates,
+# chosen in SQL by whether they treat the main concern, then distance (in person) or
+# freshness (virtual). The results page shows 25, so 75 leaves room for the rules to
+# reorder them; each extra candidate costs about 1 ms of prefetching and scoring.
+CANDIDATE_LIMIT = 75
 
 
 @dataclass(frozen=True)
@@ -78,10 +80,13 @@ def match_candidates(
         programs = programs.accepting_insurance(acceptable_insurance(intake.insurance, vocabulary))
     if intake.language_required and intake.language:
         programs = programs.speaking([intake.language])
+    main_ids = list(
+        Condition.objects.filter(slug=intake.main_condition).values_list("pk", flat=True)
+    )
     programs = programs.annotate(
         treats_main=Exists(
             Program.conditions.through.objects.filter(
-                program_id=OuterRef("pk"), condition__slug=intake.main_condition
+                program_id=OuterRef("pk"), condition_id__in=main_ids
             )
         )
     )
@@ -100,10 +105,8 @@ def match_candidates(
         share = limit if intake.format == Format.VIRTUAL else limit // 2
         licensed = Program.licensed_states.through.objects.filter(state_id=place.state)
         virtual = programs.virtual().filter(pk__in=licensed.values("program_id"))
-        treating = Program.conditions.through.objects.filter(condition__slug=intake.main_condition)
-        # Programmes treating the main concern first, as set operations the database can
-        # hash, then the rest only if there are too few.
-        for subset in (virtual.filter(pk__in=treating.values("program_id")), virtual):
+        # Programmes treating the main concern first, then the rest only if there are too few.
+        for subset in (virtual.filter(treats_main=True), virtual):
             wanted = share - sum(1 for distance in found.values() if distance is None)
             if wanted <= 0:
                 break
