@@ -3,17 +3,19 @@
 import logging
 import re
 
-_QUERY = re.compile(r"(\"[A-Z]+ [^\s?\"]*)\?[^\s\"]*")
+# A request line ("GET /programs/?near=10001&condition=depression HTTP/1.1"), quoted or not.
+_QUERY = re.compile(r"((?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) [^\s?\"]*)\?[^\s\"]*")
+
+
+def _strip(value: object) -> object:
+    return _QUERY.sub(r"\1?…", value) if isinstance(value, str) else value
 
 
 class StripQueryStringFilter(logging.Filter):
-    """Drop query strings from request lines, which may carry search or intake answers."""
+    """Drop query strings from request lines: directory searches name conditions and places."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.args and isinstance(record.args, tuple):
-            record.args = tuple(
-                _QUERY.sub(r"\1?…", arg) if isinstance(arg, str) else arg for arg in record.args
-            )
-        if isinstance(record.msg, str):
-            record.msg = _QUERY.sub(r"\1?…", record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(_strip(arg) for arg in record.args)
+        record.msg = _strip(record.msg)
         return True
