@@ -21,6 +21,29 @@ from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parents[1]
 
+# Large-city ZIP codes every benchmark measures over.
+CITY_ZIPS = [
+    "10001",
+    "60601",
+    "90012",
+    "77002",
+    "85004",
+    "19103",
+    "78205",
+    "92101",
+    "75201",
+    "98101",
+    "02108",
+    "30303",
+    "33130",
+    "80202",
+    "20001",
+    "94103",
+    "37203",
+    "55401",
+]
+SIZES = [1_000, 10_000, 100_000]
+
 
 def backends() -> list[tuple[str, str]]:
     """(label, url) for SQLite, plus PostgreSQL when DATABASE_URL points at a server."""
@@ -39,31 +62,30 @@ def backends() -> list[tuple[str, str]]:
     return found
 
 
-def create_database(url: str) -> None:
-    if url.startswith("sqlite"):
-        return
+def _on_server(url: str, statement: str) -> None:
+    """Run one statement against the server's maintenance database, outside a transaction."""
     import psycopg2
 
     parsed = urlparse(url)
     admin = psycopg2.connect(urlunparse(parsed._replace(path="/postgres")))
     admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{parsed.path.lstrip("/")}"')
-    admin.close()
+    try:
+        with admin.cursor() as cursor:
+            cursor.execute(statement.format(name=parsed.path.lstrip("/")))
+    finally:
+        admin.close()
+
+
+def create_database(url: str) -> None:
+    if not url.startswith("sqlite"):
+        _on_server(url, 'CREATE DATABASE "{name}"')
 
 
 def drop_database(url: str) -> None:
     if url.startswith("sqlite"):
         Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
         return
-    import psycopg2
-
-    parsed = urlparse(url)
-    admin = psycopg2.connect(urlunparse(parsed._replace(path="/postgres")))
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{parsed.path.lstrip("/")}" WITH (FORCE)')
-    admin.close()
+    _on_server(url, 'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def setup_django(url: str) -> None:

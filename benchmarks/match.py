@@ -19,27 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _common  # noqa: E402
 
-SIZES = [1_000, 10_000, 100_000]
-ZIPS = [
-    "10001",
-    "60601",
-    "90012",
-    "77002",
-    "85004",
-    "19103",
-    "78205",
-    "92101",
-    "75201",
-    "98101",
-    "02108",
-    "30303",
-    "33130",
-    "80202",
-    "20001",
-    "94103",
-    "37203",
-    "55401",
-]
+SIZES = _common.SIZES
+ZIPS = _common.CITY_ZIPS
 REPEATS = 3
 
 
