@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from programs.querysets import LocationQuerySet, ProgramQuerySet
 from programs.states import STATE_CHOICES, STATE_CODES
@@ -124,6 +127,7 @@ class State(models.Model):
 class Program(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        IN_REVIEW = "review", _("In review")
         PUBLISHED = "published", _("Published")
         ARCHIVED = "archived", _("Archived")
 
@@ -276,10 +280,23 @@ class Program(models.Model):
         help_text=_("The record's key in its source, so re-imports update instead of duplicating."),
     )
     last_verified_on = models.DateField(_("last verified"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verified by"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = ProgramQuerySet.as_manager()
+    # Who changed what, and when: admin edits, imports and accepted suggestions alike.
+    history = HistoricalRecords(
+        m2m_fields=[conditions, modalities, insurance, populations, languages, accreditations],
+        excluded_fields=["updated_at"],
+    )
 
     class Meta:
         ordering = ["name", "pk"]
@@ -306,7 +323,7 @@ class Program(models.Model):
                 name="program_days_per_week_1_7",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["draft", "published", "archived"]),
+                condition=Q(status__in=["draft", "review", "published", "archived"]),
                 name="program_status_valid",
             ),
             models.CheckConstraint(
@@ -385,6 +402,7 @@ class Location(models.Model):
     )
 
     objects = LocationQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["program", "pk"]
@@ -473,3 +491,94 @@ class WeeklySession(models.Model):
 
         if self.start_time and self.end_time and self.start_time >= self.end_time:
             raise ValidationError({"end_time": _("A session must end after it starts.")})
+
+
+# --- Curation -------------------------------------------------------------------
+
+
+class ImportRun(models.Model):
+    """One run of an importer: what file, what happened (for the data-quality dashboard)."""
+
+    source = models.CharField(_("source"), max_length=20, choices=Program.Source.choices)
+    file_name = models.CharField(_("file"), max_length=255)
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    succeeded = models.BooleanField(_("succeeded"), default=False)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    message = models.TextField(_("message"), blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        verbose_name = _("import run")
+        verbose_name_plural = _("import runs")
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class EditSuggestion(models.Model):
+    """A correction or problem report from the public or programme staff, awaiting an admin."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", _("Something is out of date or wrong")
+        CLOSED = "closed", _("The programme has closed or moved")
+        NOT_IOP = "not_iop", _("It is not an intensive outpatient programme")
+        OTHER = "other", _("Something else")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+
+    # The fields a suggestion may correct, in the order the form shows them.
+    EDITABLE_FIELDS = (
+        "name",
+        "organization",
+        "phone",
+        "intake_phone",
+        "website",
+        "email",
+        "accepting_new_patients",
+        "typical_wait_days",
+    )
+
+    program = models.ForeignKey(
+        Program,
+        on_delete=models.CASCADE,
+        related_name="suggestions",
+        verbose_name=_("programme"),
+    )
+    kind = models.CharField(_("what is wrong"), max_length=12, choices=Kind.choices)
+    message = models.TextField(_("details"), max_length=2000)
+    changes = models.JSONField(_("proposed changes"), default=dict, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    from_program_staff = models.BooleanField(_("sent by programme staff"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    rejection_reason = models.TextField(_("reason for rejecting"), blank=True)
+    created_at = models.DateTimeField(_("received"), auto_now_add=True)
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("edit suggestion")
+        verbose_name_plural = _("edit suggestions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "accepted", "rejected"]),
+                name="suggestion_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program} ({self.get_status_display()})"
