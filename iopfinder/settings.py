@@ -6,6 +6,7 @@ With nothing set the site runs in development mode on an embedded SQLite file.
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -54,16 +55,20 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "rest_framework",
+    "corsheaders",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "django_ratelimit",
     "programs",
     "matching",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that can answer a request itself, so API answers carry CORS headers.
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -193,11 +198,49 @@ LOGGING = {
     },
 }
 
+
+def env_rate(name: str, default: str) -> str | None:
+    """A throttle rate like ``120/minute`` from the environment; ``off`` turns it off."""
+    value = os.environ.get(name, "").strip() or default
+    if value.lower() in {"off", "none"}:
+        return None
+    if not re.fullmatch(r"[1-9]\d*/(s|sec|second|m|min|minute|h|hour|d|day)", value):
+        raise ImproperlyConfigured(
+            f"{name} must look like 120/minute (per second, minute, hour or day) or off."
+        )
+    return value
+
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    # JSON only: the interactive documentation lives at /api/docs/.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "iopfinder.api_errors.api_exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_rate("DJANGO_API_THROTTLE_ANON", "120/minute"),
+        "user": env_rate("DJANGO_API_THROTTLE_USER", "600/minute"),
+        # Matching does the most work per request, so it has its own, lower limit.
+        "match": env_rate("DJANGO_API_THROTTLE_MATCH", "30/minute"),
+    },
+    # Clients are told apart by REMOTE_ADDR unless this many proxies sit in front of us;
+    # trusting X-Forwarded-For blindly would let anyone dodge the limits.
+    "NUM_PROXIES": int(os.environ.get("DJANGO_API_NUM_PROXIES", "0")),
 }
+
+# Cross-origin use of the public API (reads and matching only, never with cookies).
+CORS_ALLOWED_ORIGINS = env_list("DJANGO_CORS_ALLOWED_ORIGINS", [])
+CORS_ALLOW_ALL_ORIGINS = env_bool("DJANGO_CORS_ALLOW_ALL_ORIGINS", False)
+CORS_URLS_REGEX = r"^/api/(schema/|v1/(programs|vocabularies|match)/)"
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS", "POST")
+CORS_ALLOW_CREDENTIALS = False
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "IOPfinder API",
@@ -206,7 +249,25 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {"TimeOfDayEnum": "programs.schedule.TimeOfDay"},
 }
+
+# Caches back rate limits and throttles. Production points DJANGO_CACHE_URL at Redis
+# (redis://127.0.0.1:6379/1) so every worker shares one count; development and tests use
+# an in-process cache, which is why the "not a shared cache" checks are silenced here.
+CACHE_URL = os.environ.get("DJANGO_CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL.startswith(("redis://", "rediss://"))
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# Edit suggestions from the public: at most this many per client address (django-ratelimit).
+SUGGESTION_RATE_LIMIT = os.environ.get("IOPFINDER_SUGGESTION_RATE_LIMIT", "5/h")
 
 # Crisis resources shown on every page.
 CRISIS_LINE = "988"

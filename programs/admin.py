@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from simple_history.admin import SimpleHistoryAdmin
 
+from programs import services
 from programs.models import (
     Accreditation,
     Condition,
+    EditSuggestion,
+    ImportRun,
     Insurance,
     Language,
     Location,
@@ -20,6 +33,7 @@ from programs.models import (
     State,
     WeeklySession,
 )
+from programs.workflow import ALLOWED_TRANSITIONS, WorkflowError
 
 
 class LocationInline(admin.StackedInline):
@@ -39,17 +53,37 @@ class WeeklySessionInline(admin.TabularInline):
     fields = ["weekday", "start_time", "end_time", "label"]
 
 
+def _transition_action(to_status: str, description: str) -> Any:
+    """An admin bulk action that moves each selected listing through the workflow."""
+
+    def action(modeladmin: ProgramAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+        modeladmin.transition(request, list(queryset), to_status)
+
+    action.__name__ = f"make_{to_status}"
+    return admin.action(description=description, permissions=["change"])(action)
+
+
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(SimpleHistoryAdmin):
     list_display = [
         "name",
         "status",
         "place",
         "delivery",
         "accepting_new_patients",
-        "last_verified_on",
+        "verification",
         "source",
     ]
+    actions = [
+        _transition_action(Program.Status.IN_REVIEW, _("Submit selected programmes for review")),
+        _transition_action(Program.Status.PUBLISHED, _("Publish selected programmes")),
+        _transition_action(Program.Status.DRAFT, _("Send selected programmes back to draft")),
+        _transition_action(Program.Status.ARCHIVED, _("Archive selected programmes")),
+        "mark_verified",
+    ]
+    change_form_template = "admin/programs/program/change_form.html"
+    object_history_template = "admin/programs/program/object_history.html"
+    history_list_display = ["status"]
     list_filter = [
         "status",
         "delivery",
@@ -79,7 +113,8 @@ class ProgramAdmin(admin.ModelAdmin):
         "accreditations",
         "licensed_states",
     ]
-    readonly_fields = ["created_at", "updated_at"]
+    # Status changes go through the workflow (actions and buttons), never a bare edit.
+    readonly_fields = ["status", "last_verified_on", "verified_by", "created_at", "updated_at"]
     # Curators paste bare domains ("example.org"); assume https, as Django 6 will.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [LocationInline, WeeklySessionInline]
@@ -129,7 +164,13 @@ class ProgramAdmin(admin.ModelAdmin):
         ),
         (
             _("Provenance"),
-            {"fields": [("source", "source_id"), "last_verified_on", ("created_at", "updated_at")]},
+            {
+                "fields": [
+                    ("source", "source_id"),
+                    ("last_verified_on", "verified_by"),
+                    ("created_at", "updated_at"),
+                ]
+            },
         ),
     ]
 
@@ -140,6 +181,120 @@ class ProgramAdmin(admin.ModelAdmin):
     def place(self, program: Program) -> str:
         locations = list(program.locations.all())
         return str(locations[0]) if locations else "—"
+
+    @admin.display(description=_("Last verified"), ordering="last_verified_on")
+    def verification(self, program: Program) -> str:
+        if program.last_verified_on is None:
+            return format_html('<span class="stale">{}</span>', gettext_now("Never (stale)"))
+        date = program.last_verified_on.isoformat()
+        if program.is_stale:
+            return format_html('<span class="stale">{} ({})</span>', date, gettext_now("stale"))
+        return date
+
+    # --- The workflow ---------------------------------------------------------------
+
+    def transition(self, request: HttpRequest, programs: list[Program], to_status: str) -> None:
+        moved, refused = 0, []
+        for program in programs:
+            try:
+                services.program_transition(program=program, to_status=to_status, user=request.user)
+                moved += 1
+            except WorkflowError as error:
+                refused.append(str(error))
+        if moved:
+            self.message_user(
+                request,
+                gettext_now("%(count)d programme(s) now “%(status)s”.")
+                % {"count": moved, "status": Program.Status(to_status).label},
+                messages.SUCCESS,
+            )
+        for message in refused:
+            self.message_user(request, message, messages.ERROR)
+
+    @admin.action(description=_("Mark selected programmes as verified today"), permissions=["change"])
+    def mark_verified(self, request: HttpRequest, queryset: QuerySet[Program]) -> None:
+        programs = list(queryset)
+        for program in programs:
+            services.program_verify(program=program, user=request.user)
+        self.message_user(
+            request,
+            gettext_now("%(count)d programme(s) marked as verified today.") % {"count": len(programs)},
+            messages.SUCCESS,
+        )
+
+    def get_urls(self) -> list:
+        urls = [
+            path(
+                "<int:object_id>/status/",
+                self.admin_site.admin_view(self.status_view),
+                name="programs_program_status",
+            ),
+            path(
+                "<int:object_id>/verify/",
+                self.admin_site.admin_view(self.verify_view),
+                name="programs_program_verify",
+            ),
+        ]
+        return urls + super().get_urls()
+
+    def _change_url(self, program: Program) -> str:
+        return reverse("admin:programs_program_change", args=[program.pk])
+
+    def _changeable(self, request: HttpRequest, object_id: int) -> Program:
+        program = get_object_or_404(Program, pk=object_id)
+        if not self.has_change_permission(request, program):
+            raise PermissionDenied
+        return program
+
+    @method_decorator(require_POST)
+    def status_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        program = self._changeable(request, object_id)
+        self.transition(request, [program], request.POST.get("to", ""))
+        return HttpResponseRedirect(self._change_url(program))
+
+    @method_decorator(require_POST)
+    def verify_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        program = self._changeable(request, object_id)
+        services.program_verify(program=program, user=request.user)
+        self.message_user(request, gettext_now("Marked as verified today."), messages.SUCCESS)
+        return HttpResponseRedirect(self._change_url(program))
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
+        program = self.get_object(request, object_id)
+        if program is not None:
+            extra_context = {
+                **(extra_context or {}),
+                "transitions": [
+                    (status, Program.Status(status).label)
+                    for status in Program.Status.values
+                    if status in ALLOWED_TRANSITIONS[program.status]
+                ],
+                "open_suggestions": program.suggestions.filter(
+                    status=EditSuggestion.Status.OPEN
+                ).count(),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict | None = None
+    ) -> HttpResponse:
+        # Sites and sessions are edited inline, so their history belongs on this page too.
+        extra_context = {
+            **(extra_context or {}),
+            "location_history": Location.history.filter(program_id=object_id)
+            .select_related("history_user")
+            .order_by("-history_date")[:200],
+            "session_history": WeeklySession.history.filter(program_id=object_id)
+            .select_related("history_user")
+            .order_by("-history_date")[:200],
+        }
+        return super().history_view(request, object_id, extra_context)
 
 
 class VocabularyAdmin(admin.ModelAdmin):
@@ -175,6 +330,115 @@ admin.site.register(Accreditation, VocabularyAdmin)
 class StateAdmin(admin.ModelAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
+
+
+@admin.register(EditSuggestion)
+class EditSuggestionAdmin(admin.ModelAdmin):
+    list_display = ["program", "kind", "from_program_staff", "status", "created_at"]
+    list_filter = ["status", "kind", "from_program_staff"]
+    search_fields = ["program__name", "message", "contact_email"]
+    list_select_related = ["program"]
+    change_form_template = "admin/programs/editsuggestion/change_form.html"
+    fields = [
+        "program",
+        "kind",
+        "from_program_staff",
+        "message",
+        "comparison",
+        "contact_email",
+        "created_at",
+        "status",
+        "reviewed_by",
+        "reviewed_at",
+        "rejection_reason",
+    ]
+    readonly_fields = [f for f in fields if f != "rejection_reason"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.display(description=_("Proposed changes"))
+    def comparison(self, suggestion: EditSuggestion) -> str:
+        if not suggestion.changes:
+            return gettext_now("No field values proposed.")
+        program = suggestion.program
+        rows = format_html_join(
+            "",
+            "<tr><th scope=\"row\">{}</th><td>{}</td><td><strong>{}</strong></td></tr>",
+            (
+                (
+                    Program._meta.get_field(field).verbose_name,
+                    getattr(program, field),
+                    value,
+                )
+                for field, value in suggestion.changes.items()
+                if field in EditSuggestion.EDITABLE_FIELDS
+            ),
+        )
+        return format_html(
+            "<table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th>"
+            "<th scope=\"col\">{}</th></tr></thead><tbody>{}</tbody></table>",
+            gettext_now("Field"),
+            gettext_now("Now"),
+            gettext_now("Suggested"),
+            rows,
+        )
+
+    def save_model(
+        self, request: HttpRequest, obj: EditSuggestion, form: Any, change: bool
+    ) -> None:
+        try:
+            if "_accept" in request.POST:
+                services.suggestion_accept(suggestion=obj, user=request.user)
+                self.message_user(
+                    request,
+                    gettext_now("Suggestion accepted: the listing is updated."),
+                    messages.SUCCESS,
+                )
+            elif "_reject" in request.POST:
+                services.suggestion_reject(
+                    suggestion=obj, user=request.user, reason=obj.rejection_reason
+                )
+                self.message_user(request, gettext_now("Suggestion rejected."), messages.SUCCESS)
+            else:
+                super().save_model(request, obj, form, change)
+        except WorkflowError as error:
+            request._suggestion_error = True  # type: ignore[attr-defined]
+            self.message_user(request, str(error), messages.ERROR)
+
+    def response_change(self, request: HttpRequest, obj: EditSuggestion) -> HttpResponse:
+        if "_accept" in request.POST or "_reject" in request.POST:
+            if getattr(request, "_suggestion_error", False):
+                return HttpResponseRedirect(request.path)
+            return HttpResponseRedirect(reverse("admin:programs_editsuggestion_changelist"))
+        return super().response_change(request, obj)
+
+    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        if getattr(request, "_suggestion_error", False):
+            return None
+        return super().log_change(request, obj, message)
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    list_display = ["started_at", "source", "file_name", "dry_run", "succeeded"]
+    list_filter = ["source", "succeeded", "dry_run"]
+    readonly_fields = [
+        "source",
+        "file_name",
+        "started_at",
+        "finished_at",
+        "dry_run",
+        "succeeded",
+        "counts",
+        "message",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 admin.site.site_header = _("IOPfinder administration")

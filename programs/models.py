@@ -16,6 +16,10 @@ from simple_history.models import HistoricalRecords
 from programs.querysets import LocationQuerySet, ProgramQuerySet
 from programs.states import STATE_CHOICES, STATE_CODES
 
+# A listing not confirmed with the programme for this long is stale: flagged in the admin,
+# and its public page says when it was last confirmed instead of showing a verified badge.
+STALE_AFTER_DAYS = 365
+
 zip_validator = RegexValidator(r"^\d{5}$", _("Enter a five-digit ZIP code."))
 phone_validator = RegexValidator(
     r"^[0-9+()\-. x]{7,30}$", _("Enter a phone number using digits, spaces, ( ) - . or +.")
@@ -353,6 +357,14 @@ class Program(models.Model):
         return self.source == self.Source.SAMHSA_2022 and self.last_verified_on is None
 
     @property
+    def is_stale(self) -> bool:
+        """Not confirmed with the programme within STALE_AFTER_DAYS (or never)."""
+        if self.last_verified_on is None:
+            return True
+        age = timezone.localdate() - self.last_verified_on
+        return age > datetime.timedelta(days=STALE_AFTER_DAYS)
+
+    @property
     def offers_virtual(self) -> bool:
         return self.delivery in (self.Delivery.VIRTUAL, self.Delivery.HYBRID)
 
@@ -460,6 +472,7 @@ class WeeklySession(models.Model):
     label = models.CharField(
         _("label"), max_length=100, blank=True, help_text=_("e.g. Evening track, Group therapy")
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["program", "weekday", "start_time"]

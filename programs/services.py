@@ -1,16 +1,22 @@
-"""Writes to the catalogue."""
+"""Writes to the catalogue: demo data, the curation workflow, verification, suggestions."""
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from programs.demo import DemoProgram, generate_demo_programs
 from programs.models import (
     Accreditation,
     Condition,
+    EditSuggestion,
     Insurance,
     Language,
     Location,
@@ -19,6 +25,7 @@ from programs.models import (
     Program,
     WeeklySession,
 )
+from programs.workflow import WorkflowError, transition_problem
 
 VOCABULARY_RELATIONS = {
     "conditions": Condition,
@@ -105,3 +112,124 @@ def _write_batch(batch: Iterable[DemoProgram]) -> int:
         ]
     )
     return len(programs)
+
+
+# --- Curation: the workflow, verification and edit suggestions -------------------------
+
+
+def program_transition(
+    *, program: Program, to_status: str, user: AbstractBaseUser | None, reason: str = ""
+) -> Program:
+    """Move a programme along the workflow, or raise WorkflowError saying why not."""
+    with transaction.atomic():
+        locked = Program.objects.select_for_update().get(pk=program.pk)
+        problem = transition_problem(locked, to_status)
+        if problem:
+            raise WorkflowError(problem)
+        locked.status = to_status
+        locked._history_user = user
+        locked._change_reason = reason or _("Status changed to “%(status)s”") % {
+            "status": Program.Status(to_status).label
+        }
+        locked.save(update_fields=["status", "updated_at"])
+    program.status = locked.status
+    return locked
+
+
+def program_verify(
+    *, program: Program, user: AbstractBaseUser, today: datetime.date | None = None
+) -> Program:
+    """Stamp a programme as confirmed today by this admin."""
+    with transaction.atomic():
+        program.last_verified_on = today or timezone.localdate()
+        program.verified_by = user
+        program._history_user = user
+        program._change_reason = _("Verified with the programme")
+        program.save(update_fields=["last_verified_on", "verified_by", "updated_at"])
+    return program
+
+
+def suggestion_create(
+    *,
+    program: Program,
+    kind: str,
+    message: str,
+    changes: dict[str, Any],
+    contact_email: str = "",
+    from_program_staff: bool = False,
+) -> EditSuggestion:
+    """Queue a correction from the public or programme staff for an admin to review."""
+    current = {field: getattr(program, field) for field in EditSuggestion.EDITABLE_FIELDS}
+    proposed = {
+        field: value
+        for field, value in changes.items()
+        if field in EditSuggestion.EDITABLE_FIELDS and value not in (None, "")
+        and value != current[field]
+    }
+    suggestion = EditSuggestion(
+        program=program,
+        kind=kind,
+        message=message,
+        changes=proposed,
+        contact_email=contact_email,
+        from_program_staff=from_program_staff,
+    )
+    suggestion.full_clean()
+    suggestion.save()
+    return suggestion
+
+
+def suggestion_accept(*, suggestion: EditSuggestion, user: AbstractBaseUser) -> Program:
+    """Apply a suggestion's changes to its programme (recorded in the history) and close it."""
+    if suggestion.status != EditSuggestion.Status.OPEN:
+        raise WorkflowError(_("This suggestion has already been reviewed."))
+    with transaction.atomic():
+        program = Program.objects.select_for_update().get(pk=suggestion.program_id)
+        reason = _("Suggestion #%(number)d accepted") % {"number": suggestion.pk}
+        if suggestion.changes:
+            for field, value in suggestion.changes.items():
+                if field in EditSuggestion.EDITABLE_FIELDS:
+                    setattr(program, field, value)
+            try:
+                program.full_clean(exclude=_unrelated_fields(suggestion.changes))
+            except ValidationError as error:
+                raise WorkflowError(
+                    _("The suggested values are not valid: %(errors)s")
+                    % {"errors": " ".join(error.messages)}
+                ) from error
+            program._history_user = user
+            program._change_reason = reason
+            program.save()
+        if (
+            suggestion.kind == EditSuggestion.Kind.CLOSED
+            and program.status != Program.Status.ARCHIVED
+        ):
+            program = program_transition(
+                program=program, to_status=Program.Status.ARCHIVED, user=user, reason=reason
+            )
+        suggestion.status = EditSuggestion.Status.ACCEPTED
+        suggestion.reviewed_at = timezone.now()
+        suggestion.reviewed_by = user
+        suggestion.save(update_fields=["status", "reviewed_at", "reviewed_by"])
+    return program
+
+
+def suggestion_reject(
+    *, suggestion: EditSuggestion, user: AbstractBaseUser, reason: str
+) -> EditSuggestion:
+    """Close a suggestion without changing the programme; a reason is required."""
+    if suggestion.status != EditSuggestion.Status.OPEN:
+        raise WorkflowError(_("This suggestion has already been reviewed."))
+    if not reason.strip():
+        raise WorkflowError(_("Say why the suggestion is rejected."))
+    suggestion.status = EditSuggestion.Status.REJECTED
+    suggestion.rejection_reason = reason.strip()
+    suggestion.reviewed_at = timezone.now()
+    suggestion.reviewed_by = user
+    suggestion.save(update_fields=["status", "rejection_reason", "reviewed_at", "reviewed_by"])
+    return suggestion
+
+
+def _unrelated_fields(changes: dict[str, Any]) -> list[str]:
+    """Validate only what a suggestion touches: imported listings may predate today's rules."""
+    return [f.name for f in Program._meta.concrete_fields if f.name not in changes]

@@ -6,12 +6,16 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods
+from django_ratelimit.decorators import ratelimit
 
+from programs.forms import SuggestionForm
 from programs.models import Condition
 from programs.selectors import program_filterset, program_get_published, program_page
+from programs.services import suggestion_create
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -100,3 +104,44 @@ def _relax_links(params: QueryDict, radius: float) -> list[tuple[str, str]]:
 def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
     program = program_get_published(slug=slug)
     return render(request, "programs/program_detail.html", {"program": program})
+
+
+def _suggestion_rate(group: str, request: HttpRequest) -> str:
+    return settings.SUGGESTION_RATE_LIMIT
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate=_suggestion_rate, method="POST", block=False)
+def program_suggest(request: HttpRequest, slug: str) -> HttpResponse:
+    program = program_get_published(slug=slug)
+    form = SuggestionForm(request.POST or None, program=program)
+    status = 200
+    if request.method == "POST":
+        if getattr(request, "limited", False):
+            form.add_error(
+                None,
+                _("We have received several suggestions from you already. Please try again later."),
+            )
+            status = 429
+        elif form.is_valid():
+            # Robots that fill the hidden field see the same thank-you page; nothing is kept.
+            if not form.is_spam:
+                suggestion_create(
+                    program=program,
+                    kind=form.cleaned_data["kind"],
+                    message=form.cleaned_data["message"],
+                    changes=form.changes(),
+                    contact_email=form.cleaned_data["contact_email"],
+                    from_program_staff=form.cleaned_data["from_program_staff"],
+                )
+            return redirect("programs:suggest-thanks", slug=program.slug)
+        else:
+            status = 400
+    return render(
+        request, "programs/suggestion_form.html", {"program": program, "form": form}, status=status
+    )
+
+
+def program_suggest_thanks(request: HttpRequest, slug: str) -> HttpResponse:
+    program = program_get_published(slug=slug)
+    return render(request, "programs/suggestion_thanks.html", {"program": program})

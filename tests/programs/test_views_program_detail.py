@@ -184,4 +184,6 @@ def test_500_page_stands_alone_and_still_gives_crisis_help(rf):
 
 def test_programme_page_says_when_it_was_last_verified_near_the_top(client, full_program):
     html = detail(client, full_program)
-    assert html.index("Last verified 1 October 2026") < html.index("Contact and how to start")
+    assert html.index("on 1 October 2026 our team confirmed") < html.index(
+        "Contact and how to start"
+    )
