@@ -94,3 +94,54 @@ class WeeklySessionFactory(factory.django.DjangoModelFactory):
     weekday = 0
     start_time = datetime.time(18, 0)
     end_time = datetime.time(21, 0)
+
+
+# --- Clinicians and shortlists (matching) ----------------------------------------------------
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "auth.User"
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"clinician{n}@clinic.example")
+    email = factory.LazyAttribute(lambda o: o.username)
+    password = factory.django.Password("correct horse battery")
+
+
+class ClinicianFactory(factory.django.DjangoModelFactory):
+    """An approved clinician; ``ClinicianFactory(approved=False)`` for a pending sign-up."""
+
+    class Meta:
+        model = "matching.Clinician"
+
+    class Params:
+        approved = True
+
+    user = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"Dana Rivera {n}")
+    credentials = "LCSW"
+    organisation = "Riverside Family Practice"
+    is_approved = factory.LazyAttribute(lambda o: o.approved)
+    approved_at = factory.LazyAttribute(
+        lambda o: datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC) if o.approved else None
+    )
+
+
+class ShortlistFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "matching.Shortlist"
+
+    clinician = factory.SubFactory(ClinicianFactory)
+    title = factory.Sequence(lambda n: f"Evening options {n}")
+    message = "These fit your evenings. Call the first one this week."
+
+
+class ShortlistItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "matching.ShortlistItem"
+
+    shortlist = factory.SubFactory(ShortlistFactory)
+    program = factory.SubFactory(ProgramFactory)
+    note = "Good evening groups; ask about the DBT track."
+    position = factory.Sequence(lambda n: n)

@@ -1,0 +1,1 @@
+"""Clinician accounts: sign-up pending approval, throttled login, password reset."""

@@ -1,0 +1,1 @@
+"""Clinician shortlists: build, annotate, share with a patient."""

@@ -1,0 +1,415 @@
+"""Shortlists over the API (/api/v1/shortlists/): the same operations as the pages.
+
+For logged-in, approved clinicians, by session (the site's login; unsafe methods need the
+CSRF token, as on the pages). Another clinician's shortlist answers 404, as on the pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import path, reverse
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import serializers, status
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from iopfinder.api_errors import ErrorSerializer, error_responses
+from matching.clinicians.selectors import clinician_approved_for_user
+from matching.models import MESSAGE_MAX_LENGTH, NOTE_MAX_LENGTH, Clinician, ShareLink, Shortlist
+from matching.shortlists.selectors import (
+    share_link_current,
+    shortlist_get,
+    shortlist_item_get,
+    shortlist_list,
+)
+from matching.shortlists.services import (
+    share_link_create,
+    share_link_email,
+    share_link_revoke,
+    shortlist_create,
+    shortlist_delete,
+    shortlist_item_add,
+    shortlist_item_remove,
+    shortlist_item_update,
+    shortlist_reorder,
+    shortlist_update,
+)
+from programs.models import Program
+
+TAGS = ["Clinician shortlists"]
+FORBIDDEN = OpenApiResponse(
+    response=ErrorSerializer,
+    description="Not logged in, or not an approved clinician account.",
+)
+NOT_FOUND = OpenApiResponse(
+    response=ErrorSerializer, description="No shortlist or programme of yours at this address."
+)
+
+
+# --- Serializers --------------------------------------------------------------------------------
+
+
+class ShareLinkSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(
+        help_text="The patient's page; anyone with it can open it."
+    )
+    pdf_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ShareLink
+        fields = ["url", "pdf_url", "created_at", "expires_at", "last_opened_at"]
+
+    def _absolute(self, name: str, link: ShareLink) -> str:
+        location = reverse(name, kwargs={"token": link.token})
+        request = self.context.get("request")
+        return request.build_absolute_uri(location) if request else location
+
+    def get_url(self, link: ShareLink) -> str:
+        return self._absolute("share:page", link)
+
+    def get_pdf_url(self, link: ShareLink) -> str:
+        return self._absolute("share:pdf", link)
+
+
+class ShortlistItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    program = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Program.objects.published(),
+        help_text="The programme's slug, as in /api/v1/programs/.",
+        error_messages={"does_not_exist": "No published programme has the slug “{value}”."},
+    )
+    program_name = serializers.CharField(source="program.name", read_only=True)
+    note = serializers.CharField(
+        max_length=NOTE_MAX_LENGTH, allow_blank=True, required=False, default=""
+    )
+    position = serializers.IntegerField(read_only=True)
+
+
+class ShortlistItemNoteSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=NOTE_MAX_LENGTH, allow_blank=True)
+
+
+class ShortlistSerializer(serializers.ModelSerializer):
+    items = ShortlistItemSerializer(many=True, read_only=True)
+    share_link = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Shortlist
+        fields = [
+            "id",
+            "title",
+            "patient_label",
+            "message",
+            "match_answers",
+            "items",
+            "share_link",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["match_answers", "created_at", "updated_at"]
+        extra_kwargs = {
+            "patient_label": {
+                "help_text": "Optional, for the clinician only. Never a name or other identifying detail."
+            },
+            "message": {"max_length": MESSAGE_MAX_LENGTH},
+        }
+
+    @extend_schema_field(ShareLinkSerializer(allow_null=True))
+    def get_share_link(self, shortlist: Shortlist) -> dict | None:
+        link = share_link_current(shortlist=shortlist)
+        return ShareLinkSerializer(link, context=self.context).data if link else None
+
+    def validate_title(self, value: str) -> str:
+        value = " ".join(value.split())
+        if not value:
+            raise serializers.ValidationError("Give the shortlist a title.")
+        return value
+
+
+class ShortlistSummarySerializer(serializers.ModelSerializer):
+    item_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Shortlist
+        fields = ["id", "title", "patient_label", "item_count", "updated_at"]
+
+
+class ReorderSerializer(serializers.Serializer):
+    item_ids = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="Every item id of the shortlist, in the new order.",
+    )
+
+
+class ShareCreateSerializer(serializers.Serializer):
+    days = serializers.IntegerField(
+        min_value=1,
+        max_value=settings.SHORTLIST_SHARE_MAX_DAYS,
+        default=settings.SHORTLIST_SHARE_DEFAULT_DAYS,
+        help_text="How many days the link works. A new link stops the previous one working.",
+    )
+
+
+class ShareEmailSerializer(serializers.Serializer):
+    email = serializers.EmailField(help_text="Used once to send the link; not stored.")
+
+
+# --- Views --------------------------------------------------------------------------------------
+
+
+class IsApprovedClinician(BasePermission):
+    message = "Log in with an approved clinician account to use shortlists."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return clinician_approved_for_user(user=request.user) is not None
+
+
+@contextmanager
+def service_errors() -> Iterator[None]:
+    """A service's domain error (Django's ValidationError) as the API's 400 answer."""
+    try:
+        yield
+    except DjangoValidationError as error:
+        detail = error.message_dict if hasattr(error, "error_dict") else error.messages
+        raise serializers.ValidationError(detail) from error
+
+
+class ClinicianAPIView(APIView):
+    authentication_classes = [SessionAuthentication]
+    permission_classes = [IsApprovedClinician]
+    parser_classes = [JSONParser]
+
+    @property
+    def clinician(self) -> Clinician:
+        clinician = clinician_approved_for_user(user=self.request.user)
+        assert clinician is not None  # IsApprovedClinician ran first
+        return clinician
+
+    def shortlist(self, shortlist_id: int) -> Shortlist:
+        return shortlist_get(clinician=self.clinician, shortlist_id=shortlist_id)
+
+    def shortlist_response(self, shortlist_id: int, status_code: int = 200) -> Response:
+        data = ShortlistSerializer(self.shortlist(shortlist_id), context={"request": self.request})
+        return Response(data.data, status=status_code)
+
+
+class ShortlistListAPI(ClinicianAPIView):
+    @extend_schema(
+        tags=TAGS,
+        summary="Your shortlists",
+        responses={200: ShortlistSummarySerializer(many=True), 403: FORBIDDEN},
+    )
+    def get(self, request: Request) -> Response:
+        shortlists = shortlist_list(clinician=self.clinician)
+        return Response(ShortlistSummarySerializer(shortlists, many=True).data)
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Start a shortlist",
+        request=ShortlistSerializer,
+        responses={201: ShortlistSerializer, 403: FORBIDDEN, **error_responses(400)},
+    )
+    def post(self, request: Request) -> Response:
+        serializer = ShortlistSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            shortlist = shortlist_create(clinician=self.clinician, **serializer.validated_data)
+        return self.shortlist_response(shortlist.pk, status.HTTP_201_CREATED)
+
+
+class ShortlistDetailAPI(ClinicianAPIView):
+    @extend_schema(
+        tags=TAGS,
+        summary="One of your shortlists, with its programmes and current link",
+        responses={200: ShortlistSerializer, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def get(self, request: Request, shortlist_id: int) -> Response:
+        return self.shortlist_response(shortlist_id)
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Rename, change the patient label or the message",
+        request=ShortlistSerializer,
+        responses={
+            200: ShortlistSerializer,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            **error_responses(400),
+        },
+    )
+    def patch(self, request: Request, shortlist_id: int) -> Response:
+        shortlist = self.shortlist(shortlist_id)
+        serializer = ShortlistSerializer(shortlist, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        values = {
+            field: serializer.validated_data.get(field, getattr(shortlist, field))
+            for field in ("title", "patient_label", "message")
+        }
+        with service_errors():
+            shortlist_update(shortlist=shortlist, **values)
+        return self.shortlist_response(shortlist_id)
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Delete a shortlist and its links",
+        responses={204: None, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def delete(self, request: Request, shortlist_id: int) -> Response:
+        shortlist_delete(shortlist=self.shortlist(shortlist_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ShortlistItemsAPI(ClinicianAPIView):
+    @extend_schema(
+        tags=TAGS,
+        summary="Add a programme (at the end), with an optional note",
+        request=ShortlistItemSerializer,
+        responses={
+            201: ShortlistSerializer,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            **error_responses(400),
+        },
+    )
+    def post(self, request: Request, shortlist_id: int) -> Response:
+        shortlist = self.shortlist(shortlist_id)
+        serializer = ShortlistItemSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            shortlist_item_add(shortlist=shortlist, **serializer.validated_data)
+        return self.shortlist_response(shortlist_id, status.HTTP_201_CREATED)
+
+
+class ShortlistItemDetailAPI(ClinicianAPIView):
+    @extend_schema(
+        tags=TAGS,
+        summary="Change the note on a programme",
+        request=ShortlistItemNoteSerializer,
+        responses={
+            200: ShortlistSerializer,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            **error_responses(400),
+        },
+    )
+    def patch(self, request: Request, shortlist_id: int, item_id: int) -> Response:
+        item = shortlist_item_get(shortlist=self.shortlist(shortlist_id), item_id=item_id)
+        serializer = ShortlistItemNoteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            shortlist_item_update(item=item, note=serializer.validated_data["note"])
+        return self.shortlist_response(shortlist_id)
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Take a programme off the shortlist",
+        responses={204: None, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def delete(self, request: Request, shortlist_id: int, item_id: int) -> Response:
+        item = shortlist_item_get(shortlist=self.shortlist(shortlist_id), item_id=item_id)
+        shortlist_item_remove(item=item)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ShortlistReorderAPI(ClinicianAPIView):
+    @extend_schema(
+        tags=TAGS,
+        summary="Put the programmes in a new order",
+        request=ReorderSerializer,
+        responses={
+            200: ShortlistSerializer,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            **error_responses(400),
+        },
+    )
+    def post(self, request: Request, shortlist_id: int) -> Response:
+        shortlist = self.shortlist(shortlist_id)
+        serializer = ReorderSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            shortlist_reorder(shortlist=shortlist, item_ids=serializer.validated_data["item_ids"])
+        return self.shortlist_response(shortlist_id)
+
+
+class ShortlistShareAPI(ClinicianAPIView):
+    @extend_schema(
+        tags=TAGS,
+        summary="Make a patient link (replacing any live one)",
+        request=ShareCreateSerializer,
+        responses={
+            201: ShareLinkSerializer,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            **error_responses(400),
+        },
+    )
+    def post(self, request: Request, shortlist_id: int) -> Response:
+        shortlist = self.shortlist(shortlist_id)
+        serializer = ShareCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            link = share_link_create(shortlist=shortlist, days=serializer.validated_data["days"])
+        data = ShareLinkSerializer(link, context={"request": request}).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Turn off the patient link",
+        responses={204: None, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def delete(self, request: Request, shortlist_id: int) -> Response:
+        link = share_link_current(shortlist=self.shortlist(shortlist_id))
+        if link is not None:
+            share_link_revoke(link=link)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ShortlistShareEmailAPI(ClinicianAPIView):
+    @extend_schema(
+        tags=TAGS,
+        summary="Email the live patient link",
+        request=ShareEmailSerializer,
+        responses={204: None, 403: FORBIDDEN, 404: NOT_FOUND, **error_responses(400)},
+    )
+    def post(self, request: Request, shortlist_id: int) -> Response:
+        shortlist = self.shortlist(shortlist_id)
+        serializer = ShareEmailSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        link = share_link_current(shortlist=shortlist)
+        if link is None:
+            raise serializers.ValidationError({"share_link": ["Make a link first, then send it."]})
+        url = ShareLinkSerializer(link, context={"request": request}).data["url"]
+        with service_errors():
+            share_link_email(link=link, to_email=serializer.validated_data["email"], url=url)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+urlpatterns = [
+    path("", ShortlistListAPI.as_view(), name="api-shortlists"),
+    path("<int:shortlist_id>/", ShortlistDetailAPI.as_view(), name="api-shortlist"),
+    path("<int:shortlist_id>/items/", ShortlistItemsAPI.as_view(), name="api-shortlist-items"),
+    path(
+        "<int:shortlist_id>/items/<int:item_id>/",
+        ShortlistItemDetailAPI.as_view(),
+        name="api-shortlist-item",
+    ),
+    path(
+        "<int:shortlist_id>/reorder/", ShortlistReorderAPI.as_view(), name="api-shortlist-reorder"
+    ),
+    path("<int:shortlist_id>/share/", ShortlistShareAPI.as_view(), name="api-shortlist-share"),
+    path(
+        "<int:shortlist_id>/share/email/",
+        ShortlistShareEmailAPI.as_view(),
+        name="api-shortlist-share-email",
+    ),
+]
