@@ -2,9 +2,17 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 urlpatterns = [
     path("", include("programs.urls")),
     path("match/", include("matching.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("iopfinder.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+# JSON under /api/, the site's own pages elsewhere.
+handler404 = "iopfinder.api_errors.page_not_found"
+handler500 = "iopfinder.api_errors.server_error"

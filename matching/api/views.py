@@ -1,0 +1,66 @@
+"""POST an intake, get the level of care and ranked programmes. Nothing is stored or logged."""
+
+from __future__ import annotations
+
+from django.utils.cache import add_never_cache_headers
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from iopfinder.api_errors import error_responses
+from matching.api.serializers import IntakeRequestSerializer, MatchResponseSerializer
+from matching.services import match_programs
+
+EXAMPLE_INTAKE = {
+    "conditions": ["depression", "anxiety"],
+    "severity": "moderate",
+    "self_harm_thoughts": False,
+    "self_harm_plan": False,
+    "format": "either",
+    "location": "10001",
+    "radius": 25,
+    "insurance": "medicaid",
+    "availability": ["evening"],
+    "age": 34,
+}
+
+
+class MatchView(APIView):
+    """Screen an intake for the right level of care, then rank the programmes that fit."""
+
+    # Anonymous by design: no session, so no CSRF token, and nothing tied to a person.
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+    parser_classes = [JSONParser]
+    throttle_classes = [*api_settings.DEFAULT_THROTTLE_CLASSES, ScopedRateThrottle]
+    throttle_scope = "match"
+
+    @extend_schema(
+        tags=["Matching"],
+        summary="Match an intake to programmes",
+        description=(
+            "The same questions and rules as the questionnaire at /match/. `level` is "
+            "`crisis`, `higher_care`, `iop` or `outpatient`; `crisis` comes with crisis lines "
+            "and no programmes. This is guidance to discuss with a clinician, not a diagnosis. "
+            "Nothing about the intake is stored or logged, and the answer is `no-store`."
+        ),
+        request=IntakeRequestSerializer,
+        responses={200: MatchResponseSerializer, **error_responses(400, 415, 429)},
+        examples=[
+            OpenApiExample("Evening IOP near Manhattan", value=EXAMPLE_INTAKE, request_only=True)
+        ],
+    )
+    def post(self, request: Request) -> Response:
+        serializer = IntakeRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        result = match_programs(intake=serializer.to_intake())
+        response = Response(MatchResponseSerializer(result, context={"request": request}).data)
+        # Answers about mental health must not linger in caches along the way.
+        add_never_cache_headers(response)
+        response["Cache-Control"] = "no-store, no-cache, must-revalidate, private"
+        return response

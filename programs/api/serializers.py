@@ -1,0 +1,200 @@
+"""How the catalogue looks in the public API (read-only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from programs.models import Modality, Program
+from programs.schedule import TimeOfDay, session_band
+
+
+class TermSerializer(serializers.Serializer):
+    """A vocabulary term: the stable slug to send back, and a label to show."""
+
+    slug = serializers.SlugField(read_only=True)
+    label = serializers.CharField(source="name", read_only=True)
+
+
+class ModalityTermSerializer(TermSerializer):
+    kind = serializers.ChoiceField(
+        choices=Modality.Kind.choices,
+        read_only=True,
+        help_text="Therapies can be asked for in a match's `therapies`; services cannot.",
+    )
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class PageUrlField(serializers.Field):
+    """The programme's public page, as an absolute URL when the request is known."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, program: Program) -> str:
+        path = program.get_absolute_url()
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+
+class MilesField(serializers.FloatField):
+    """Miles to one decimal place; null when there is no distance to give."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: Any) -> float:
+        return round(float(value), 1)
+
+
+class LocationSummarySerializer(serializers.Serializer):
+    city = serializers.CharField(read_only=True)
+    state = serializers.CharField(read_only=True)
+    zip_code = serializers.CharField(read_only=True)
+
+
+class ProgramIdentitySerializer(serializers.Serializer):
+    """What every view of a programme starts with."""
+
+    slug = serializers.SlugField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    url = PageUrlField(help_text="The programme's page on this site.")
+    organization = serializers.CharField(read_only=True)
+    delivery = serializers.ChoiceField(choices=Program.Delivery.choices, read_only=True)
+    last_verified_on = serializers.DateField(read_only=True, allow_null=True)
+    is_demo = serializers.BooleanField(
+        read_only=True, help_text="Demo data for trying the site, not a real programme."
+    )
+
+
+class ProgramSummarySerializer(ProgramIdentitySerializer):
+    """What a result card shows: enough to choose which programme to open or call."""
+
+    accepting_new_patients = serializers.BooleanField(read_only=True)
+    phone = serializers.CharField(read_only=True)
+    website = serializers.CharField(read_only=True)
+    locations = LocationSummarySerializer(many=True, read_only=True)
+    conditions = TermSerializer(many=True, read_only=True)
+    insurance = TermSerializer(many=True, read_only=True)
+
+
+class ProgramListItemSerializer(ProgramSummarySerializer):
+    distance_miles = MilesField(
+        help_text="Miles from `near` to the programme's nearest site; null without `near`."
+    )
+
+
+class LocationSerializer(serializers.Serializer):
+    name = serializers.CharField(read_only=True)
+    address_line1 = serializers.CharField(read_only=True)
+    address_line2 = serializers.CharField(read_only=True)
+    city = serializers.CharField(read_only=True)
+    state = serializers.CharField(read_only=True)
+    zip_code = serializers.CharField(read_only=True)
+    latitude = serializers.FloatField(read_only=True, allow_null=True)
+    longitude = serializers.FloatField(read_only=True, allow_null=True)
+
+
+class WeeklySessionSerializer(serializers.Serializer):
+    weekday = serializers.IntegerField(read_only=True, help_text="0 is Monday, 6 is Sunday.")
+    weekday_label = serializers.CharField(source="get_weekday_display", read_only=True)
+    start_time = serializers.TimeField(format="%H:%M", read_only=True)
+    end_time = serializers.TimeField(format="%H:%M", read_only=True)
+    label = serializers.CharField(read_only=True)
+    time_of_day = serializers.SerializerMethodField(
+        help_text="The band the session starts in, as the directory's `time` filter uses it."
+    )
+
+    @extend_schema_field(serializers.ChoiceField(choices=TimeOfDay.choices))
+    def get_time_of_day(self, session: Any) -> str:
+        return str(session_band(session.weekday, session.start_time))
+
+
+class ContactSerializer(serializers.Serializer):
+    phone = serializers.CharField(read_only=True)
+    intake_phone = serializers.CharField(read_only=True)
+    website = serializers.CharField(read_only=True)
+    email = serializers.CharField(read_only=True)
+
+
+class IntakeSerializer(serializers.Serializer):
+    accepting_new_patients = serializers.BooleanField(read_only=True)
+    typical_wait_days = serializers.IntegerField(read_only=True, allow_null=True)
+    how_to_start = serializers.CharField(source="intake_notes", read_only=True)
+
+
+class AgesSerializer(serializers.Serializer):
+    min = serializers.IntegerField(source="min_age", read_only=True)
+    max = serializers.IntegerField(
+        source="max_age", read_only=True, allow_null=True, help_text="Null: no upper limit."
+    )
+
+
+class ScheduleSerializer(serializers.Serializer):
+    days_per_week = serializers.IntegerField(read_only=True, allow_null=True)
+    hours_per_day = serializers.FloatField(read_only=True, allow_null=True)
+    hours_per_week = serializers.FloatField(read_only=True, allow_null=True)
+    length_weeks_min = serializers.IntegerField(read_only=True, allow_null=True)
+    length_weeks_max = serializers.IntegerField(read_only=True, allow_null=True)
+    sessions = WeeklySessionSerializer(many=True, read_only=True)
+
+
+class CostSerializer(serializers.Serializer):
+    self_pay_usd = serializers.IntegerField(
+        source="self_pay_cost_usd",
+        read_only=True,
+        allow_null=True,
+        help_text="Self-pay estimate for the whole programme, in US dollars.",
+    )
+    sliding_scale = serializers.BooleanField(read_only=True)
+    payment_plans = serializers.BooleanField(read_only=True)
+
+
+class ProvenanceSerializer(serializers.Serializer):
+    source = serializers.ChoiceField(choices=Program.Source.choices, read_only=True)
+    source_label = serializers.CharField(source="get_source_display", read_only=True)
+    last_verified_on = serializers.DateField(read_only=True, allow_null=True)
+    imported_unconfirmed = serializers.BooleanField(
+        source="is_imported_unconfirmed",
+        read_only=True,
+        help_text="Imported from a public directory and not yet confirmed by the programme.",
+    )
+    updated_at = serializers.DateTimeField(read_only=True)
+
+
+class VocabulariesSerializer(serializers.Serializer):
+    """Every controlled vocabulary, so a client can build a search or intake form."""
+
+    conditions = TermSerializer(many=True, read_only=True)
+    modalities = ModalityTermSerializer(many=True, read_only=True)
+    insurance = TermSerializer(many=True, read_only=True)
+    populations = TermSerializer(many=True, read_only=True)
+    languages = TermSerializer(many=True, read_only=True)
+    accreditations = TermSerializer(many=True, read_only=True)
+
+
+class ProgramDetailSerializer(ProgramIdentitySerializer, VocabulariesSerializer):
+    """Everything a programme's page shows, its terms from each vocabulary included."""
+
+    description = serializers.CharField(read_only=True)
+    licensed_states = serializers.SerializerMethodField(
+        help_text="Two-letter states where virtual care may be given."
+    )
+    offers_php = serializers.BooleanField(read_only=True)
+    offers_outpatient = serializers.BooleanField(read_only=True)
+    ages = AgesSerializer(source="*", read_only=True)
+    contact = ContactSerializer(source="*", read_only=True)
+    intake = IntakeSerializer(source="*", read_only=True)
+    schedule = ScheduleSerializer(source="*", read_only=True)
+    cost = CostSerializer(source="*", read_only=True)
+    locations = LocationSerializer(many=True, read_only=True)
+    provenance = ProvenanceSerializer(source="*", read_only=True)
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_licensed_states(self, program: Program) -> list[str]:
+        return [state.code for state in program.licensed_states.all()]
