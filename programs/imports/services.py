@@ -1,0 +1,270 @@
+"""Imports and exports of the catalogue: the SAMHSA directory and our own CSV format."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from programs.imports import csv_format, samhsa
+from programs.imports.sync import Progress, SyncOptions, SyncResult, synchronise
+from programs.models import ImportRun, Program
+
+SAMHSA_REASON = "Imported from the SAMHSA National Directory 2022 ({file})"
+CSV_REASON = "Imported from CSV ({file})"
+EXAMPLES = 20  # how many row-level problems a summary lists by row
+
+
+@dataclass
+class ImportSummary:
+    """What an import did (or, on a dry run, would do)."""
+
+    source: str
+    file_name: str
+    dry_run: bool
+    rows_read: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    kept_confirmed: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+    unplaced_zips: Counter[str] = field(default_factory=Counter)
+    unknown_codes: Counter[str] = field(default_factory=Counter)
+    invalid_phones: int = 0
+    not_in_file: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # "row 12: skipped: missing name"
+    warnings: list[str] = field(default_factory=list)
+    code_names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def changed_nothing(self) -> bool:
+        return not (self.created or self.updated)
+
+    def counts(self) -> dict[str, Any]:
+        """The numbers, for ImportRun.counts and the data-quality dashboard."""
+        return {
+            "rows_read": self.rows_read,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "kept_confirmed": self.kept_confirmed,
+            "skipped": dict(self.skipped),
+            "unplaced_zips": sum(self.unplaced_zips.values()),
+            "unknown_codes": dict(self.unknown_codes),
+            "invalid_phones": self.invalid_phones,
+            "not_in_file": len(self.not_in_file),
+        }
+
+    def lines(self) -> list[str]:
+        """A plain-text report for the terminal."""
+        verb = "would be " if self.dry_run else ""
+        lines = [
+            f"{'Dry run: nothing written. ' if self.dry_run else ''}{self.file_name}",
+            f"Rows read: {self.rows_read}",
+            f"Created: {self.created}, updated: {self.updated}, unchanged: {self.unchanged}",
+        ]
+        if self.kept_confirmed:
+            lines.append(
+                f"Kept as curated (confirmed by the programme, not overwritten): "
+                f"{self.kept_confirmed}"
+            )
+        skipped = sum(self.skipped.values())
+        lines.append(f"Skipped: {skipped}")
+        lines.extend(f"  {reason}: {count}" for reason, count in self.skipped.most_common())
+        if self.unplaced_zips:
+            zips = ", ".join(sorted(self.unplaced_zips))
+            lines.append(
+                f"ZIP codes we could not place ({sum(self.unplaced_zips.values())} programmes "
+                f"{verb}imported without coordinates): {zips}"
+            )
+        else:
+            lines.append("ZIP codes we could not place: none")
+        if self.unknown_codes:
+            described = ", ".join(
+                f"{code} ({self.code_names[code]}) x{count}"
+                if self.code_names.get(code)
+                else f"{code} (not in the file's key) x{count}"
+                for code, count in self.unknown_codes.most_common()
+            )
+            lines.append(f"Unknown codes (not mapped, ignored): {described}")
+        else:
+            lines.append("Unknown codes: none")
+        if self.invalid_phones:
+            lines.append(f"Phone numbers left out as unusable: {self.invalid_phones}")
+        if self.not_in_file:
+            lines.append(
+                f"Imported earlier but not in this file ({len(self.not_in_file)}, kept, not "
+                f"deleted): {', '.join(self.not_in_file[:EXAMPLES])}"
+                + (" …" if len(self.not_in_file) > EXAMPLES else "")
+            )
+        lines.extend(self.problems[:EXAMPLES])
+        if len(self.problems) > EXAMPLES:
+            lines.append(f"… and {len(self.problems) - EXAMPLES} more rows skipped.")
+        lines.extend(self.warnings)
+        if self.changed_nothing and not self.dry_run:
+            lines.append("Nothing changed: the catalogue already matches this file.")
+        return lines
+
+
+def _apply(summary: ImportSummary, result: SyncResult) -> None:
+    summary.created = result.created
+    summary.updated = result.updated
+    summary.unchanged = result.unchanged
+    summary.kept_confirmed = result.kept_confirmed
+
+
+def _run_recorded(summary: ImportSummary, source: str, work: Any, *, started: Any) -> ImportSummary:
+    """Run ``work`` in one transaction; record an ImportRun for real runs, even failed ones."""
+    try:
+        with transaction.atomic():
+            work()
+            if not summary.dry_run:
+                ImportRun.objects.create(
+                    source=source,
+                    file_name=summary.file_name,
+                    started_at=started,
+                    finished_at=timezone.now(),
+                    dry_run=False,
+                    succeeded=True,
+                    counts=summary.counts(),
+                    message="\n".join(summary.lines()),
+                )
+    except Exception as error:
+        if not summary.dry_run:
+            ImportRun.objects.create(
+                source=source,
+                file_name=summary.file_name,
+                started_at=started,
+                finished_at=timezone.now(),
+                succeeded=False,
+                message=f"Nothing was written: {error.__class__.__name__}: {error}",
+            )
+        raise
+    return summary
+
+
+def samhsa_import(
+    *,
+    path: Path,
+    dry_run: bool = False,
+    levels: Iterable[str] = (samhsa.IOP_CODE,),
+    progress: Progress | None = None,
+) -> ImportSummary:
+    """Import SAMHSA's directory workbook; raise SamhsaFileError for a file we cannot read."""
+    started = timezone.now()
+    path = Path(path)
+    directory = samhsa.read_directory(path)
+    level_codes = frozenset(code.upper() for code in levels)
+    summary = ImportSummary(
+        source=Program.Source.SAMHSA_2022,
+        file_name=path.name,
+        dry_run=dry_run,
+        rows_read=len(directory.facilities),
+        code_names=directory.code_names,
+    )
+    records = []
+    first_row: dict[str, int] = {}
+    for facility in directory.facilities:
+        mapped = samhsa.facility_to_record(facility, levels=level_codes)
+        if mapped.record is None:
+            summary.skipped[mapped.skip_reason] += 1
+            if mapped.skip_reason not in ("not an IOP", "level"):
+                summary.problems.append(f"row {facility.row}: skipped: {mapped.skip_reason}")
+            continue
+        if (earlier := first_row.get(mapped.record.key)) is not None:
+            summary.skipped["duplicate facility"] += 1
+            summary.problems.append(
+                f"row {facility.row}: skipped: duplicate of row {earlier} ({facility.name1})"
+            )
+            continue
+        first_row[mapped.record.key] = facility.row
+        summary.unknown_codes.update(mapped.unknown_codes)
+        if mapped.unplaced_zip:
+            summary.unplaced_zips[mapped.unplaced_zip] += 1
+        summary.invalid_phones += len(mapped.invalid_phones)
+        records.append(mapped.record)
+
+    options = SyncOptions(
+        key_field="source_id",
+        managed_fields=samhsa.MANAGED_FIELDS,
+        managed_relations=samhsa.MANAGED_RELATIONS,
+        manage_sessions=False,
+        create_defaults={
+            "source": Program.Source.SAMHSA_2022,
+            "status": Program.Status.PUBLISHED,
+        },
+        protect_verified=True,
+        change_reason=SAMHSA_REASON.format(file=path.name)[:100],
+    )
+
+    def work() -> None:
+        result = synchronise(
+            records=records,
+            scope=Program.objects.filter(source=Program.Source.SAMHSA_2022),
+            options=options,
+            dry_run=dry_run,
+            progress=progress,
+        )
+        _apply(summary, result)
+        summary.not_in_file = result.not_in_file
+
+    return _run_recorded(summary, Program.Source.SAMHSA_2022, work, started=started)
+
+
+def programs_import_csv(
+    *,
+    stream: IO[str],
+    file_name: str,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportSummary:
+    """Import programmes in our CSV format; raise CsvFormatError listing every bad row."""
+    started = timezone.now()
+    parsed = csv_format.read_programs_csv(stream)
+    summary = ImportSummary(
+        source=Program.Source.CSV,
+        file_name=file_name,
+        dry_run=dry_run,
+        rows_read=len(parsed.records),
+        warnings=parsed.warnings,
+    )
+    options = SyncOptions(
+        key_field="slug",
+        managed_fields=parsed.fields,
+        managed_relations=parsed.relations,
+        manage_states="licensed_states" in parsed.columns,
+        manage_locations="locations" in parsed.columns,
+        manage_sessions="sessions" in parsed.columns,
+        create_defaults={"source": Program.Source.CSV},
+        change_reason=CSV_REASON.format(file=file_name)[:100],
+    )
+
+    def work() -> None:
+        _apply(
+            summary,
+            synchronise(
+                records=parsed.records,
+                scope=None,
+                options=options,
+                dry_run=dry_run,
+                progress=progress,
+            ),
+        )
+
+    return _run_recorded(summary, Program.Source.CSV, work, started=started)
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    rows: int
+
+
+def programs_export_csv(*, queryset: QuerySet[Program], stream: IO[str]) -> ExportSummary:
+    """Write the programmes, with locations and weekly sessions, in our CSV format."""
+    return ExportSummary(rows=csv_format.write_programs_csv(queryset=queryset, stream=stream))

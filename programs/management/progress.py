@@ -1,0 +1,18 @@
+"""A progress bar for long management commands, shown only when a person is watching."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import IO, Any, TypeVar
+
+from tqdm import tqdm
+
+T = TypeVar("T")
+
+
+def progress_bar(items: Iterable[T], *, description: str, stream: IO[str]) -> Iterable[T]:
+    """Wrap ``items`` in a tqdm bar on a terminal; return them untouched otherwise."""
+    if not getattr(stream, "isatty", lambda: False)():
+        return items
+    total: Any = len(items) if hasattr(items, "__len__") else None  # type: ignore[arg-type]
+    return tqdm(items, total=total, desc=description, unit=" rows", file=stream, leave=False)
