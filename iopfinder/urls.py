@@ -4,9 +4,12 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from programs.admin_views import quality_dashboard
+
 urlpatterns = [
     path("", include("programs.urls")),
     path("match/", include("matching.urls")),
+    path("admin/quality/", quality_dashboard, name="admin_quality"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("iopfinder.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

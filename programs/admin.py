@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from programs import services
+from programs.admin_filters import DuplicateListFilter, MissingDataListFilter, StaleListFilter
 from programs.models import (
     Accreditation,
     Condition,
@@ -93,6 +94,9 @@ class ProgramAdmin(SimpleHistoryAdmin):
         ("conditions", admin.RelatedOnlyFieldListFilter),
         ("insurance", admin.RelatedOnlyFieldListFilter),
         ("locations__state", admin.AllValuesFieldListFilter),
+        MissingDataListFilter,
+        StaleListFilter,
+        DuplicateListFilter,
     ]
     search_fields = [
         "name",
