@@ -1,0 +1,100 @@
+"""Fixtures for the import tests: the real SAMHSA file (when present) and small workbooks."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.conf import settings
+
+from programs.imports.samhsa import CODE_COLUMNS, CODES_SHEET, FACILITIES_SHEET, FACILITY_COLUMNS
+
+SAMHSA_2022 = "samhsa/National_Directory_SA_Facilities_2022.xlsx"
+
+
+def data_dir() -> Path:
+    """Reference data beside the checkout (../shared/data); IOPFINDER_DATA_DIR overrides."""
+    override = os.environ.get("IOPFINDER_DATA_DIR")
+    return Path(override) if override else Path(settings.BASE_DIR).parent / "shared" / "data"
+
+
+@pytest.fixture
+def samhsa_2022_file() -> Path:
+    path = data_dir() / SAMHSA_2022
+    if not path.is_file():
+        pytest.skip(f"the SAMHSA 2022 directory is not at {path} (set IOPFINDER_DATA_DIR)")
+    return path
+
+
+# A small key: enough codes for the facilities the tests build.
+CODE_KEY = [
+    ("TC", "Type of Care", "SA", "Substance use treatment"),
+    ("SET", "Service Setting", "OP", "Outpatient"),
+    ("SET", "Service Setting", "OIT", "Intensive outpatient treatment"),
+    ("SET", "Service Setting", "ODT", "Outpatient day treatment or partial hospitalization"),
+    ("SET", "Service Setting", "ORT", "Regular outpatient treatment"),
+    ("SET", "Service Setting", "RES", "Residential/24-hour residential"),
+    ("TAP", "Treatment Approaches", "CBT", "Cognitive behavioral therapy"),
+    ("TAP", "Treatment Approaches", "TELE", "Telemedicine/telehealth therapy"),
+    ("PAY", "Payment", "PI", "Private health insurance"),
+    ("PAY", "Payment", "MD", "Medicaid"),
+    ("PYAS", "Payment Assistance", "SS", "Sliding fee scale"),
+    ("AGE", "Age Groups Accepted", "ADLT", "Adults"),
+    ("AGE", "Age Groups Accepted", "YAD", "Young adults"),
+    ("SL", "Language Services", "SP", "Spanish"),
+    ("OTHR", "Other Services", "ZZNEW", "A code we have not reviewed"),
+]
+
+
+def facility(**overrides: str | None) -> dict[str, str | None]:
+    """A facility row; by default an adult IOP in Denver."""
+    row: dict[str, str | None] = dict.fromkeys(FACILITY_COLUMNS)
+    row.update(
+        name1="Front Range Recovery",
+        street1="1 Main Street",
+        city="Denver",
+        state="CO",
+        zip="80202",
+        phone="303-555-0100",
+        service_code_info="SA * OP OIT * CBT * PI MD * ADLT",
+    )
+    row.update(overrides)
+    return row
+
+
+WorkbookMaker = Callable[..., Path]
+
+
+@pytest.fixture
+def make_workbook(tmp_path: Path) -> WorkbookMaker:
+    """Build a directory-shaped workbook: ``make_workbook([facility(...), ...])``."""
+    counter = iter(range(1_000_000))
+
+    def make(
+        facilities: Sequence[dict[str, str | None]] = (),
+        *,
+        sheets: Sequence[str] = (FACILITIES_SHEET, CODES_SHEET),
+        columns: Sequence[str] = FACILITY_COLUMNS,
+        with_header: bool = True,
+        name: str | None = None,
+    ) -> Path:
+        workbook = openpyxl.Workbook()
+        workbook.remove(workbook.active)
+        for sheet_name in sheets:
+            sheet = workbook.create_sheet(sheet_name)
+            if sheet_name == CODES_SHEET:
+                sheet.append([*CODE_COLUMNS, "service_description"])
+                for row in CODE_KEY:
+                    sheet.append([*row, ""])
+            elif with_header:
+                sheet.append(list(columns))
+                for row in facilities:
+                    sheet.append([row.get(column) for column in columns])
+        path = tmp_path / (name or f"directory_{next(counter)}.xlsx")
+        workbook.save(path)
+        return path
+
+    return make
