@@ -7,6 +7,7 @@ checked by ``matching.forms.IntakeForm``, so the questionnaire and the API canno
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -167,7 +168,7 @@ class IntakeRequestSerializer(serializers.Serializer):
         try:
             return super().to_internal_value(data)
         except serializers.ValidationError as error:
-            if not isinstance(error.detail, dict):
+            if not isinstance(data, Mapping) or not isinstance(error.detail, dict):
                 raise
             # Report every problem at once: also what the questionnaire says about the
             # answers whose JSON types were fine (an unknown slug, a place not found).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
@@ -11,8 +12,9 @@ from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -39,11 +41,10 @@ from programs.selectors import program_filterset, program_get_published
 API_TAG = "Catalogue"
 
 
-class ReadOnly(BasePermission):
-    """The catalogue is read-only through the API, for everyone."""
+class FormatIsAFilter(DefaultContentNegotiation):
+    """Here ``format`` chooses in person or virtual programmes, never a response format."""
 
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        return request.method in SAFE_METHODS
+    settings = SimpleNamespace(URL_FORMAT_OVERRIDE=None)
 
 
 class DirectoryPagination(PageNumberPagination):
@@ -140,8 +141,9 @@ class ProgramListView(generics.ListAPIView):
 
     serializer_class = ProgramListItemSerializer
     pagination_class = DirectoryPagination
+    content_negotiation_class = FormatIsAFilter
     authentication_classes: list[type] = []  # public data: nobody needs to sign in
-    permission_classes = [ReadOnly]
+    permission_classes = [AllowAny]  # read-only by construction: GET is the only handler
     filter_backends: list[type] = []  # the directory's FilterSet is applied in list()
     queryset = Program.objects.none()  # for the schema only; list() uses the selector
 
@@ -169,7 +171,7 @@ class ProgramDetailView(generics.RetrieveAPIView):
 
     serializer_class = ProgramDetailSerializer
     authentication_classes: list[type] = []  # public data: nobody needs to sign in
-    permission_classes = [ReadOnly]
+    permission_classes = [AllowAny]  # read-only by construction: GET is the only handler
     filter_backends: list[type] = []
     lookup_field = "slug"
     queryset = Program.objects.none()  # for the schema only; get_object() uses the selector
@@ -200,7 +202,7 @@ class VocabulariesView(APIView):
     """Every controlled vocabulary (slug and label), in display order."""
 
     authentication_classes: list[type] = []  # public data: nobody needs to sign in
-    permission_classes = [ReadOnly]
+    permission_classes = [AllowAny]  # read-only by construction: GET is the only handler
 
     @extend_schema(
         summary="Vocabularies for building a search or intake form",
