@@ -252,9 +252,8 @@ class _RowReader:
         sessions = self._json_list(values, "sessions", self._session, errors)
         slug = values.get("slug", "").strip()
         program = Program(slug=slug, **fields)
-        exclude = [f.name for f in Program._meta.fields if f.name not in fields] + ["slug"]
-        if slug:
-            exclude.remove("slug")
+        checked = {*fields, "slug"} if slug else set(fields)
+        exclude = [f.name for f in Program._meta.fields if f.name not in checked]
         try:
             program.clean_fields(exclude=exclude)
             program.clean()
@@ -349,7 +348,7 @@ def read_programs_csv(stream: IO[str]) -> ParsedCsv:
     """Parse and validate a whole CSV; raise CsvFormatError unless every row is valid."""
     try:
         rows = list(_rows(stream))
-    except (csv.Error, UnicodeDecodeError) as error:
+    except csv.Error as error:
         raise CsvFormatError(f"The file is not readable CSV text: {error}") from error
     if not rows:
         raise CsvFormatError("The CSV file is empty.")

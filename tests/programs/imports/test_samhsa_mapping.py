@@ -1,0 +1,64 @@
+"""The reviewed code table: every target exists, every code of the 2022 key was reviewed."""
+
+from __future__ import annotations
+
+import pytest
+
+from programs.imports import samhsa
+from programs.imports.sync import RELATION_MODELS
+
+pytestmark = pytest.mark.django_db
+
+FLAGS = {"php", "outpatient", "telehealth", "sliding_scale"}
+
+
+def test_every_mapped_vocabulary_slug_exists():
+    missing = []
+    for code, targets in samhsa.CODE_MAP.items():
+        for target in targets:
+            relation, _, slug = target.partition(":")
+            if relation == "age":
+                assert slug in samhsa.AGE_GROUPS, code
+            elif relation in RELATION_MODELS:
+                if not RELATION_MODELS[relation].objects.filter(slug=slug).exists():
+                    missing.append(f"{code} -> {target}")
+            else:
+                assert target in FLAGS, f"{code} -> {target}"
+    assert missing == []
+
+
+def test_no_code_is_both_mapped_and_ignored():
+    assert set(samhsa.CODE_MAP) & samhsa.REVIEWED_UNMAPPED == set()
+
+
+def test_every_code_in_the_2022_key_has_been_reviewed(samhsa_2022_file):
+    directory = samhsa.read_directory(samhsa_2022_file)
+    reviewed = set(samhsa.CODE_MAP) | samhsa.REVIEWED_UNMAPPED
+    assert set(directory.code_names) - reviewed == set()
+
+
+def test_day_treatment_not_outpatient_detox_means_php():
+    # The 2022 key: OD is outpatient detoxification, ODT day treatment or partial hospital.
+    assert samhsa.CODE_MAP["ODT"] == ("php",)
+    assert "OD" in samhsa.REVIEWED_UNMAPPED
+
+
+def test_stable_key_ignores_case_and_spacing_but_not_the_address():
+    base = dict(
+        row=2,
+        name1="Front Range Recovery",
+        name2="",
+        street1="1 Main Street",
+        street2="",
+        city="Denver",
+        state="CO",
+        zip_code="80202",
+        phone="",
+        intake1="",
+        codes=(),
+    )
+    key = samhsa.Facility(**base).key
+    assert samhsa.Facility(**{**base, "name1": "FRONT  RANGE recovery", "row": 9}).key == key
+    assert samhsa.Facility(**{**base, "phone": "303-555-0100"}).key == key
+    assert samhsa.Facility(**{**base, "street1": "2 Main Street"}).key != key
+    assert len(key) <= 64
