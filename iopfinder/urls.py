@@ -9,6 +9,9 @@ from programs.admin_views import quality_dashboard
 urlpatterns = [
     path("", include("programs.urls")),
     path("match/", include("matching.urls")),
+    path("clinicians/", include("matching.clinicians.urls")),
+    path("shortlists/", include("matching.shortlists.urls")),
+    path("s/", include("matching.shortlists.share_urls")),
     path("admin/quality/", quality_dashboard, name="admin_quality"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("iopfinder.api_urls")),
