@@ -20,6 +20,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from programs import services
 from programs.admin_filters import DuplicateListFilter, MissingDataListFilter, StaleListFilter
+from programs.imports.admin_actions import export_programs_csv
 from programs.models import (
     Accreditation,
     Condition,
@@ -81,6 +82,7 @@ class ProgramAdmin(SimpleHistoryAdmin):
         _transition_action(Program.Status.DRAFT, _("Send selected programmes back to draft")),
         _transition_action(Program.Status.ARCHIVED, _("Archive selected programmes")),
         "mark_verified",
+        export_programs_csv,
     ]
     change_form_template = "admin/programs/program/change_form.html"
     object_history_template = "admin/programs/program/object_history.html"
