@@ -23,9 +23,7 @@ class MissingDataListFilter(admin.SimpleListFilter):
     title = _("missing data")
     parameter_name = "missing"
 
-    def lookups(
-        self, request: HttpRequest, model_admin: admin.ModelAdmin
-    ) -> list[tuple[str, str]]:
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
         return list(MissingData.choices)
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Program]) -> QuerySet[Program]:
@@ -40,9 +38,7 @@ class StaleListFilter(admin.SimpleListFilter):
     title = _("verification (published listings)")
     parameter_name = "stale"
 
-    def lookups(
-        self, request: HttpRequest, model_admin: admin.ModelAdmin
-    ) -> list[tuple[str, str]]:
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
         return list(Verification.choices)
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Program]) -> QuerySet[Program]:
@@ -57,9 +53,7 @@ class DuplicateListFilter(admin.SimpleListFilter):
     title = _("likely duplicates")
     parameter_name = "duplicate"
 
-    def lookups(
-        self, request: HttpRequest, model_admin: admin.ModelAdmin
-    ) -> list[tuple[str, str]]:
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
         return [("yes", _("Same name and ZIP code as another listing"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Program]) -> QuerySet[Program]:

@@ -34,6 +34,9 @@ ROW_HEIGHT = 22
 BAR_HEIGHT = 14
 CHART_PADDING = 6
 
+# Beyond this many groups the dashboard points to the full list instead of growing longer.
+DUPLICATE_GROUPS_SHOWN = 50
+
 
 def changelist_url(**params: object) -> str:
     """The programme list in the admin, filtered by the given query parameters."""
@@ -227,8 +230,9 @@ def dashboard_context(report: QualityReport) -> dict[str, object]:
                 group,
                 changelist_url(id__in=",".join(str(member.pk) for member in group.programs)),
             )
-            for group in report.duplicate_groups
+            for group in report.duplicate_groups[:DUPLICATE_GROUPS_SHOWN]
         ),
+        "duplicate_groups_not_shown": max(len(report.duplicate_groups) - DUPLICATE_GROUPS_SHOWN, 0),
     }
 
 

@@ -229,7 +229,10 @@ def _by_status(*, today: datetime.date) -> dict[str, dict[str, int]]:
 
 def _by_source() -> tuple[CountRow, ...]:
     counts = dict(
-        Program.objects.order_by().values("source").annotate(n=Count("pk")).values_list("source", "n")
+        Program.objects.order_by()
+        .values("source")
+        .annotate(n=Count("pk"))
+        .values_list("source", "n")
     )
     return tuple(
         CountRow(key=value, label=str(label), count=counts.get(value, 0))
@@ -277,11 +280,17 @@ def _freshness(
     earlier = sum(n for quarter, n in per_quarter.items() if quarter < first)
     buckets = [
         FreshnessBucket(
-            label=str(_("Never verified")), start=None, end=None, count=never_verified,
+            label=str(_("Never verified")),
+            start=None,
+            end=None,
+            count=never_verified,
             freshness="stale",
         ),
         FreshnessBucket(
-            label=str(_("Earlier")), start=None, end=first, count=earlier,
+            label=str(_("Earlier")),
+            start=None,
+            end=first,
+            count=earlier,
             freshness="stale" if first <= cutoff else "partly_stale",
         ),
     ]
@@ -297,7 +306,7 @@ def _freshness(
         quarter = (start.month - 1) // 3 + 1
         buckets.append(
             FreshnessBucket(
-                label=f"{start.year} Q{quarter}",
+                label=_("%(year)s Q%(quarter)s") % {"year": start.year, "quarter": quarter},
                 start=start,
                 end=end,
                 count=per_quarter.get(start, 0),
@@ -311,7 +320,9 @@ def _duplicate_groups() -> tuple[DuplicateGroup, ...]:
     rows = (
         duplicate_locations()
         .order_by("normalised_name", "zip_code", "program__name", "program_id")
-        .values_list("normalised_name", "zip_code", "program_id", "program__name", "program__status")
+        .values_list(
+            "normalised_name", "zip_code", "program_id", "program__name", "program__status"
+        )
     )
     statuses = dict(Program.Status.choices)
     groups: dict[tuple[str, str], dict[int, DuplicateProgram]] = {}
@@ -322,7 +333,8 @@ def _duplicate_groups() -> tuple[DuplicateGroup, ...]:
         )
     return tuple(
         DuplicateGroup(
-            name=next(iter(members.values())).name, zip_code=zip_code,
+            name=next(iter(members.values())).name,
+            zip_code=zip_code,
             programs=tuple(members.values()),
         )
         for (_key, zip_code), members in groups.items()

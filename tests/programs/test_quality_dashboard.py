@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from programs.admin_views import bar_chart
 from programs.models import ImportRun, Program
 from programs.quality import program_quality_report, quarter_start
 from programs.workflow import stale_cutoff
@@ -249,9 +250,7 @@ def test_an_empty_catalogue_shows_zeros_and_no_chart(admin_client):
 # --- The page ------------------------------------------------------------------------
 
 
-def test_dashboard_renders_in_the_admin_with_both_charts_and_their_tables(
-    admin_client, catalogue
-):
+def test_dashboard_renders_in_the_admin_with_both_charts_and_their_tables(admin_client, catalogue):
     ImportRun.objects.create(
         source=Program.Source.SAMHSA_2022,
         file_name="samhsa-2022.xlsx",
@@ -332,9 +331,7 @@ def test_linked_lists_show_the_right_programmes(admin_client, catalogue, params,
     assert listed(admin_client, url) == pks(*(catalogue[key] for key in expected))
 
 
-def test_fresh_filter_lists_published_programmes_verified_since_the_cutoff(
-    admin_client, catalogue
-):
+def test_fresh_filter_lists_published_programmes_verified_since_the_cutoff(admin_client, catalogue):
     url = f"{reverse('admin:programs_program_changelist')}?stale=no"
     fresh = ["fresh", "boundary", "virtual", "duplicate_b", "other_zip"]
     assert listed(admin_client, url) == pks(*(catalogue[key] for key in fresh))
@@ -345,9 +342,7 @@ def test_duplicate_group_link_lists_the_group(admin_client, catalogue):
     assert listed(admin_client, url) == pks(catalogue["duplicate_a"], catalogue["duplicate_b"])
 
 
-def test_freshness_link_for_this_quarter_lists_programmes_verified_in_it(
-    admin_client, catalogue
-):
+def test_freshness_link_for_this_quarter_lists_programmes_verified_in_it(admin_client, catalogue):
     this_quarter = admin_client.get(DASHBOARD).context["freshness"][0]
     expected = {
         p.pk
@@ -360,9 +355,7 @@ def test_freshness_link_for_this_quarter_lists_programmes_verified_in_it(
 
 
 @pytest.mark.parametrize("params", ["missing=bogus", "stale=bogus", "duplicate=maybe"])
-def test_unknown_filter_values_list_everything_instead_of_failing(
-    admin_client, catalogue, params
-):
+def test_unknown_filter_values_list_everything_instead_of_failing(admin_client, catalogue, params):
     url = f"{reverse('admin:programs_program_changelist')}?{params}"
     assert len(listed(admin_client, url)) == 10
 
@@ -399,3 +392,31 @@ def test_staff_who_may_view_programmes_see_the_dashboard(client, catalogue):
     response = client.get(DASHBOARD)
     assert response.status_code == 200
     assert response.context["total"].count == 10
+
+
+def test_bar_chart_scales_to_the_largest_value_and_never_hides_a_small_count():
+    chart = bar_chart(
+        [
+            ("New York", 500, 600, "/ny", "quality-bar--published"),
+            ("Vermont", 1, 1, "/vt", "quality-bar--published"),
+            ("Nowhere", 0, 0, "/none", "quality-bar--published"),
+        ]
+    )
+    new_york, vermont, nowhere = chart.rows
+    assert new_york.secondary_width == chart.width - 160 - 56  # the longest bar fills the space
+    assert new_york.width == round(new_york.secondary_width * 500 / 600, 1)
+    assert vermont.width == 2.0  # a sliver, not nothing
+    assert nowhere.width == 0.0
+    assert chart.height == 2 * 6 + 3 * 22
+    assert [row.url for row in chart.rows] == ["/ny", "/vt", "/none"]
+
+
+def test_a_long_list_of_duplicate_groups_is_cut_short_with_a_link_to_all(
+    admin_client, catalogue, monkeypatch
+):
+    monkeypatch.setattr("programs.admin_views.DUPLICATE_GROUPS_SHOWN", 0)
+    response = admin_client.get(DASHBOARD)
+    assert response.context["duplicate_groups"] == ()
+    html = response.content.decode()
+    assert "1 more group is not shown here." in html
+    assert "See every likely duplicate" in html
