@@ -7,27 +7,14 @@ from django.utils.translation import gettext as _
 
 from matching.forms import IntakeForm
 
-# What explains why these programmes fit. The safety questions and the PHQ-9/GAD-7 items
-# are left out on purpose: a share link is a bearer link, and if it is forwarded those
-# answers must not travel with it.
-ATTACHABLE_FIELDS = (
-    "conditions",
-    "main_condition",
-    "substance_use",
-    "severity",
-    "goals",
-    "therapies",
-    "format",
-    "location",
-    "radius",
-    "insurance",
-    "insurance_required",
-    "availability",
-    "age",
-    "language",
-    "language_required",
-    "populations",
-    "accept_waitlist",
+# Everything that explains why these programmes fit, in the questionnaire's order. The
+# safety questions and the PHQ-9/GAD-7 items (not in SECTIONS) are left out on purpose:
+# a share link is a bearer link, and if it is forwarded those answers must not travel with it.
+SAFETY_FIELDS = frozenset(
+    {"self_harm_thoughts", "self_harm_plan", "recent_hospitalization", "needs_withdrawal_support"}
+)
+ATTACHABLE_FIELDS = tuple(
+    name for _title, names in IntakeForm.SECTIONS for name in names if name not in SAFETY_FIELDS
 )
 
 

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication
@@ -85,7 +86,7 @@ class ShortlistItemSerializer(serializers.Serializer):
         slug_field="slug",
         queryset=Program.objects.published(),
         help_text="The programme's slug, as in /api/v1/programs/.",
-        error_messages={"does_not_exist": "No published programme has the slug “{value}”."},
+        error_messages={"does_not_exist": _("No published programme has the slug “{value}”.")},
     )
     program_name = serializers.CharField(source="program.name", read_only=True)
     note = serializers.CharField(
@@ -131,7 +132,7 @@ class ShortlistSerializer(serializers.ModelSerializer):
     def validate_title(self, value: str) -> str:
         value = " ".join(value.split())
         if not value:
-            raise serializers.ValidationError("Give the shortlist a title.")
+            raise serializers.ValidationError(_("Give the shortlist a title."))
         return value
 
 
@@ -167,7 +168,7 @@ class ShareEmailSerializer(serializers.Serializer):
 
 
 class IsApprovedClinician(BasePermission):
-    message = "Log in with an approved clinician account to use shortlists."
+    message = _("Log in with an approved clinician account to use shortlists.")
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         return clinician_approved_for_user(user=request.user) is not None
@@ -387,7 +388,9 @@ class ShortlistShareEmailAPI(ClinicianAPIView):
         serializer.is_valid(raise_exception=True)
         link = share_link_current(shortlist=shortlist)
         if link is None:
-            raise serializers.ValidationError({"share_link": ["Make a link first, then send it."]})
+            raise serializers.ValidationError(
+                {"share_link": [_("Make a link first, then send it.")]}
+            )
         url = ShareLinkSerializer(link, context={"request": request}).data["url"]
         with service_errors():
             share_link_email(link=link, to_email=serializer.validated_data["email"], url=url)

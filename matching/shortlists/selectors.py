@@ -14,32 +14,17 @@ def shortlist_list(*, clinician: Clinician) -> QuerySet[Shortlist]:
     return clinician.shortlists.annotate(item_count=Count("items")).order_by("-updated_at", "-pk")
 
 
-def _items_with_programs(*, detail: bool) -> Prefetch:
-    programs = Program.objects.for_detail() if detail else Program.objects.for_listing()
-    return Prefetch(
-        "items",
-        queryset=ShortlistItem.objects.prefetch_related(Prefetch("program", queryset=programs)),
-    )
-
-
-def shortlist_get(*, clinician: Clinician, shortlist_id: int, detail: bool = False) -> Shortlist:
-    """One of this clinician's shortlists with its programmes; 404 for anyone else's.
+def shortlist_get(*, clinician: Clinician, shortlist_id: int, with_items: bool = True) -> Shortlist:
+    """One of this clinician's shortlists (with its programmes' names); 404 for anyone else's.
 
     A 404 rather than a 403 so a clinician cannot learn which shortlist ids exist.
     """
-    shortlist = (
-        Shortlist.objects.filter(clinician=clinician, pk=shortlist_id)
-        .prefetch_related(_items_with_programs(detail=detail))
-        .first()
-    )
-    if shortlist is None:
-        raise Http404
-    return shortlist
-
-
-def shortlist_get_for_update(*, clinician: Clinician, shortlist_id: int) -> Shortlist:
-    """One of this clinician's shortlists without its programmes, for a quick write; or 404."""
-    shortlist = Shortlist.objects.filter(clinician=clinician, pk=shortlist_id).first()
+    shortlists = Shortlist.objects.filter(clinician=clinician, pk=shortlist_id)
+    if with_items:
+        shortlists = shortlists.prefetch_related(
+            Prefetch("items", queryset=ShortlistItem.objects.select_related("program"))
+        )
+    shortlist = shortlists.first()
     if shortlist is None:
         raise Http404
     return shortlist
@@ -74,10 +59,14 @@ def share_link_get_live(*, token: str) -> ShareLink | None:
     )
     if link is None:
         return None
-    # Fetch the programmes separately so the token lookup stays a single indexed query.
+    # Everything the patient page and PDF show, in a fixed number of queries however
+    # many programmes the list holds.
+    items = ShortlistItem.objects.prefetch_related(
+        Prefetch("program", queryset=Program.objects.for_detail())
+    )
     link.shortlist = (
-        Shortlist.objects.prefetch_related(_items_with_programs(detail=True))
-        .select_related("clinician")
+        Shortlist.objects.select_related("clinician")
+        .prefetch_related(Prefetch("items", queryset=items))
         .get(pk=link.shortlist_id)
     )
     return link

@@ -34,7 +34,6 @@ from matching.shortlists.selectors import (
     share_link_current,
     share_link_get_live,
     shortlist_get,
-    shortlist_get_for_update,
     shortlist_list,
 )
 from matching.shortlists.services import (
@@ -135,7 +134,7 @@ def shortlist_remove(
     request: HttpRequest, shortlist_id: int, *, clinician: Clinician
 ) -> HttpResponse:
     """GET asks to confirm; POST deletes the shortlist and its links."""
-    shortlist = shortlist_get_for_update(clinician=clinician, shortlist_id=shortlist_id)
+    shortlist = shortlist_get(clinician=clinician, shortlist_id=shortlist_id, with_items=False)
     if request.method == "POST":
         shortlist_delete(shortlist=shortlist)
         messages.success(request, _("Shortlist deleted. Its patient link no longer works."))
@@ -268,7 +267,7 @@ def _share_page(
 @approved_clinician_required
 def share_manage(request: HttpRequest, shortlist_id: int, *, clinician: Clinician) -> HttpResponse:
     """The current patient link, when it expires and was last opened, and what to do with it."""
-    shortlist = shortlist_get_for_update(clinician=clinician, shortlist_id=shortlist_id)
+    shortlist = shortlist_get(clinician=clinician, shortlist_id=shortlist_id, with_items=False)
     return _share_page(request, shortlist)
 
 
@@ -276,7 +275,7 @@ def share_manage(request: HttpRequest, shortlist_id: int, *, clinician: Clinicia
 @approved_clinician_required
 def share_create(request: HttpRequest, shortlist_id: int, *, clinician: Clinician) -> HttpResponse:
     """Make a new patient link; an older live link stops working."""
-    shortlist = shortlist_get_for_update(clinician=clinician, shortlist_id=shortlist_id)
+    shortlist = shortlist_get(clinician=clinician, shortlist_id=shortlist_id, with_items=False)
     form = ShareForm(request.POST)
     if not form.is_valid():
         return _share_page(request, shortlist, share_form=form, status=400)
@@ -295,7 +294,7 @@ def share_create(request: HttpRequest, shortlist_id: int, *, clinician: Clinicia
 @approved_clinician_required
 def share_revoke(request: HttpRequest, shortlist_id: int, *, clinician: Clinician) -> HttpResponse:
     """Stop the current patient link working."""
-    shortlist = shortlist_get_for_update(clinician=clinician, shortlist_id=shortlist_id)
+    shortlist = shortlist_get(clinician=clinician, shortlist_id=shortlist_id, with_items=False)
     link = share_link_current(shortlist=shortlist)
     if link is None:
         messages.info(request, _("There is no active link to turn off."))
@@ -309,7 +308,7 @@ def share_revoke(request: HttpRequest, shortlist_id: int, *, clinician: Clinicia
 @approved_clinician_required
 def share_send(request: HttpRequest, shortlist_id: int, *, clinician: Clinician) -> HttpResponse:
     """Email the current patient link; the address is used once and not stored."""
-    shortlist = shortlist_get_for_update(clinician=clinician, shortlist_id=shortlist_id)
+    shortlist = shortlist_get(clinician=clinician, shortlist_id=shortlist_id, with_items=False)
     form = ShareEmailForm(request.POST)
     link = share_link_current(shortlist=shortlist)
     if link is None:

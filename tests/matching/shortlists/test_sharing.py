@@ -4,9 +4,12 @@ import datetime
 import io
 import math
 import re
+from pathlib import Path
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -18,7 +21,7 @@ from matching.shortlists.services import (
     share_link_revoke,
     shortlist_answers_attach,
 )
-from tests.factories import LocationFactory, WeeklySessionFactory
+from tests.factories import LocationFactory, ShortlistItemFactory, WeeklySessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -156,7 +159,7 @@ def test_page_works_without_an_account_and_has_no_script_inline(client, live_lin
     html = client.get(page_url(live_link)).text
     assert "<script>" not in html and " style=" not in html and " onclick=" not in html
     assert 'src="/static/js/print-button.js"' in html
-    assert "@media print" in open("static/css/shortlists.css").read()
+    assert "@media print" in Path("static/css/shortlists.css").read_text()
 
 
 def test_opening_the_page_records_when_but_the_clinician_looking_does_not(
@@ -308,3 +311,26 @@ def test_deleting_a_shortlist_kills_its_link(client, client_a, live_link, shortl
     client_a.post(share_url(shortlist_a, "delete"))
     client.logout()
     assert client.get(page_url(live_link)).status_code == 404
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_patient_page_pdf_and_clinician_page_cost_the_same_queries_for_longer_lists(
+    client, login, clinician_a, live_link, shortlist_a
+):
+    urls = [
+        page_url(live_link),
+        pdf_url(live_link),
+        reverse("shortlists:detail", kwargs={"shortlist_id": shortlist_a.pk}),
+    ]
+    login(client, clinician_a.user)
+    few = [_queries(client, url) for url in urls]
+    for _ in range(5):
+        item = ShortlistItemFactory(shortlist=shortlist_a)
+        LocationFactory(program=item.program)
+        WeeklySessionFactory(program=item.program)
+    assert [_queries(client, url) for url in urls] == few
