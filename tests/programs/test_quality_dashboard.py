@@ -392,6 +392,7 @@ def test_staff_who_may_view_programmes_see_the_dashboard(client, catalogue):
     response = client.get(DASHBOARD)
     assert response.status_code == 200
     assert response.context["total"].count == 10
+    assert "no-cache" in response["Cache-Control"]  # figures are never served stale
 
 
 def test_bar_chart_scales_to_the_largest_value_and_never_hides_a_small_count():
