@@ -201,6 +201,12 @@ def _messages(error: ValidationError) -> list[str]:
     return [" ".join(str(m) for m in error.messages)]
 
 
+def _only_keys(item: dict[str, Any], allowed: tuple[str, ...]) -> None:
+    unknown = set(item) - set(allowed)
+    if unknown:
+        raise ValidationError(f"unknown key(s) {', '.join(sorted(unknown))}")
+
+
 class _RowReader:
     """Parses and validates one row at a time against the catalogue's rules."""
 
@@ -304,9 +310,7 @@ class _RowReader:
 
     @staticmethod
     def _location(item: dict[str, Any]) -> dict[str, Any]:
-        unknown = set(item) - set(LOCATION_FIELDS)
-        if unknown:
-            raise ValidationError(f"unknown key(s) {', '.join(sorted(unknown))}")
+        _only_keys(item, LOCATION_FIELDS)
         values = {name: item.get(name) for name in LOCATION_FIELDS}
         for name in LOCATION_FIELDS[:6]:
             values[name] = str(values[name] or "").strip()
@@ -325,9 +329,7 @@ class _RowReader:
 
     @staticmethod
     def _session(item: dict[str, Any]) -> dict[str, Any]:
-        unknown = set(item) - set(SESSION_FIELDS)
-        if unknown:
-            raise ValidationError(f"unknown key(s) {', '.join(sorted(unknown))}")
+        _only_keys(item, SESSION_FIELDS)
         weekday = item.get("weekday")
         if isinstance(weekday, str) and weekday.strip().lower() in WEEKDAYS:
             weekday = WEEKDAYS.index(weekday.strip().lower())

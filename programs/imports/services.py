@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -63,7 +64,6 @@ class ImportSummary:
 
     def lines(self) -> list[str]:
         """A plain-text report for the terminal."""
-        verb = "would be " if self.dry_run else ""
         lines = [
             f"{'Dry run: nothing written. ' if self.dry_run else ''}{self.file_name}",
             f"Rows read: {self.rows_read}",
@@ -77,6 +77,19 @@ class ImportSummary:
         skipped = sum(self.skipped.values())
         lines.append(f"Skipped: {skipped}")
         lines.extend(f"  {reason}: {count}" for reason, count in self.skipped.most_common())
+        if self.source == Program.Source.SAMHSA_2022:
+            lines.extend(self._directory_lines())
+        lines.extend(self.problems[:EXAMPLES])
+        if len(self.problems) > EXAMPLES:
+            lines.append(f"… and {len(self.problems) - EXAMPLES} more rows skipped.")
+        lines.extend(self.warnings)
+        if self.changed_nothing and not self.dry_run:
+            lines.append("Nothing changed: the catalogue already matches this file.")
+        return lines
+
+    def _directory_lines(self) -> list[str]:
+        verb = "would be " if self.dry_run else ""
+        lines = []
         if self.unplaced_zips:
             zips = ", ".join(sorted(self.unplaced_zips))
             lines.append(
@@ -103,12 +116,6 @@ class ImportSummary:
                 f"deleted): {', '.join(self.not_in_file[:EXAMPLES])}"
                 + (" …" if len(self.not_in_file) > EXAMPLES else "")
             )
-        lines.extend(self.problems[:EXAMPLES])
-        if len(self.problems) > EXAMPLES:
-            lines.append(f"… and {len(self.problems) - EXAMPLES} more rows skipped.")
-        lines.extend(self.warnings)
-        if self.changed_nothing and not self.dry_run:
-            lines.append("Nothing changed: the catalogue already matches this file.")
         return lines
 
 
@@ -119,32 +126,39 @@ def _apply(summary: ImportSummary, result: SyncResult) -> None:
     summary.kept_confirmed = result.kept_confirmed
 
 
-def _run_recorded(summary: ImportSummary, source: str, work: Any, *, started: Any) -> ImportSummary:
+def _record_run(
+    summary: ImportSummary, source: str, *, started: datetime.datetime, error: str = ""
+) -> None:
+    ImportRun.objects.create(
+        source=source,
+        file_name=summary.file_name,
+        started_at=started,
+        finished_at=timezone.now(),
+        dry_run=False,
+        succeeded=not error,
+        counts={} if error else summary.counts(),
+        message=error or "\n".join(summary.lines()),
+    )
+
+
+def _run_recorded(
+    summary: ImportSummary,
+    source: str,
+    work: Callable[[], None],
+    *,
+    started: datetime.datetime,
+) -> ImportSummary:
     """Run ``work`` in one transaction; record an ImportRun for real runs, even failed ones."""
     try:
         with transaction.atomic():
             work()
             if not summary.dry_run:
-                ImportRun.objects.create(
-                    source=source,
-                    file_name=summary.file_name,
-                    started_at=started,
-                    finished_at=timezone.now(),
-                    dry_run=False,
-                    succeeded=True,
-                    counts=summary.counts(),
-                    message="\n".join(summary.lines()),
-                )
+                _record_run(summary, source, started=started)
     except Exception as error:
         if not summary.dry_run:
-            ImportRun.objects.create(
-                source=source,
-                file_name=summary.file_name,
-                started_at=started,
-                finished_at=timezone.now(),
-                succeeded=False,
-                message=f"Nothing was written: {error.__class__.__name__}: {error}",
-            )
+            # Outside the rolled-back transaction, so the dashboard sees the failure.
+            message = f"Nothing was written: {error.__class__.__name__}: {error}"
+            _record_run(summary, source, started=started, error=message)
         raise
     return summary
 

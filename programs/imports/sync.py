@@ -19,26 +19,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-from programs.models import (
-    Accreditation,
-    Condition,
-    Insurance,
-    Language,
-    Location,
-    Modality,
-    Population,
-    Program,
-    WeeklySession,
-)
+from programs.models import Location, Program, WeeklySession
+from programs.services import VOCABULARY_RELATIONS
 
-RELATION_MODELS: dict[str, type[Model]] = {
-    "conditions": Condition,
-    "modalities": Modality,
-    "insurance": Insurance,
-    "populations": Population,
-    "languages": Language,
-    "accreditations": Accreditation,
-}
+RELATION_MODELS: dict[str, type[Model]] = VOCABULARY_RELATIONS
 LOCATION_FIELDS = (
     "name",
     "address_line1",
@@ -274,20 +258,27 @@ class _Writer:
         state_through.objects.bulk_create(self.states_new, batch_size=BATCH)
 
         for pks in chunked(self.locations_gone):
-            # A queryset delete still sends post_delete, which records the location's history.
+            # A queryset delete still sends post_delete, which records the site's history.
             Location.objects.filter(pk__in=pks).delete()
-        Location.objects.bulk_update(self.locations_changed, LOCATION_FIELDS, batch_size=BATCH)
-        Location.objects.bulk_create(self.locations_new, batch_size=BATCH)
-        history = {"default_change_reason": options.change_reason, "default_date": self.now}
-        Location.history.bulk_history_create(self.locations_new, batch_size=BATCH, **history)
-        Location.history.bulk_history_create(
-            self.locations_changed, update=True, batch_size=BATCH, **history
-        )
+        self._write_children(Location, LOCATION_FIELDS, self.locations_new, self.locations_changed)
         for pks in chunked(self.sessions_gone):
             WeeklySession.objects.filter(pk__in=pks).delete()
-        WeeklySession.objects.bulk_update(self.sessions_changed, SESSION_FIELDS, batch_size=BATCH)
-        WeeklySession.objects.bulk_create(self.sessions_new, batch_size=BATCH)
+        self._write_children(
+            WeeklySession, SESSION_FIELDS, self.sessions_new, self.sessions_changed
+        )
         self._reset()
+
+    def _write_children(
+        self, model: type[Model], fields: tuple[str, ...], new: list, changed: list
+    ) -> None:
+        model._default_manager.bulk_update(changed, fields, batch_size=BATCH)
+        model._default_manager.bulk_create(new, batch_size=BATCH)
+        history = getattr(model, "history", None)
+        if history is None:
+            return
+        when = {"default_change_reason": self.options.change_reason, "default_date": self.now}
+        history.bulk_history_create(new, batch_size=BATCH, **when)
+        history.bulk_history_create(changed, update=True, batch_size=BATCH, **when)
 
 
 def _unique_slug(name: str, taken: set[str]) -> str:

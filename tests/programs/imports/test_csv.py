@@ -14,6 +14,7 @@ from django.core.management.base import CommandError
 
 from programs.imports.csv_format import COLUMNS, CsvFormatError
 from programs.imports.services import programs_export_csv, programs_import_csv
+from programs.imports.sync import LOCATION_FIELDS, SESSION_FIELDS
 from programs.models import ImportRun, Location, Program, WeeklySession
 from tests.factories import LocationFactory, ProgramFactory, UserFactory, WeeklySessionFactory
 
@@ -110,21 +111,8 @@ def snapshot() -> list[dict]:
             values[relation] = sorted(getattr(program, relation).values_list("slug", flat=True))
         values["accreditations"] = sorted(program.accreditations.values_list("slug", flat=True))
         values["states"] = sorted(program.licensed_states.values_list("code", flat=True))
-        values["locations"] = list(
-            program.locations.order_by("pk").values(
-                "name",
-                "address_line1",
-                "address_line2",
-                "city",
-                "state",
-                "zip_code",
-                "latitude",
-                "longitude",
-            )
-        )
-        values["sessions"] = list(
-            program.sessions.values("weekday", "start_time", "end_time", "label")
-        )
+        values["locations"] = list(program.locations.order_by("pk").values(*LOCATION_FIELDS))
+        values["sessions"] = list(program.sessions.values(*SESSION_FIELDS))
         rows.append(values)
     return rows
 
@@ -394,3 +382,18 @@ def test_export_writes_locations_and_sessions_as_json(catalogue):
     assert row["licensed_states"] == "NJ|NY"
     assert row["verified_by"] == "curator@iopfinder.example"
     assert Location.objects.count() == 2 and WeeklySession.objects.count() == 2
+
+
+def test_changed_session_is_updated_in_place_with_history(catalogue):
+    full, _bare = catalogue
+    monday = full.sessions.get(weekday=0)
+    text = export().replace('"start_time"": ""18:00""', '"start_time"": ""17:30""')
+
+    summary = import_text(text)
+
+    assert summary.updated == 1
+    monday.refresh_from_db()
+    assert monday.start_time == datetime.time(17, 30)
+    latest = monday.history.first()
+    assert latest.history_type == "~"
+    assert latest.history_change_reason == "Imported from CSV (programmes.csv)"
