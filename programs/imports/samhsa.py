@@ -41,6 +41,9 @@ FACILITY_COLUMNS = (
 )
 CODE_COLUMNS = ("category_code", "category_name", "service_code", "service_name")
 IOP_CODE = "OIT"
+# Skip reasons for facilities outside the levels of care asked for: counted, not listed by row.
+NOT_IOP = "not an IOP"
+NOT_SELECTED = "level of care not selected"
 
 # --- The reviewed mapping ---------------------------------------------------------------
 # Targets are "<relation>:<vocabulary slug>" (relation as on Program), or one of
@@ -387,7 +390,7 @@ def facility_to_record(facility: Facility, *, levels: frozenset[str]) -> Mapped:
     """Translate one facility with the reviewed mapping; never raises for odd data."""
     codes = set(facility.codes)
     if not codes & levels:
-        return Mapped(record=None, skip_reason="not an IOP" if levels == {IOP_CODE} else "level")
+        return Mapped(record=None, skip_reason=NOT_IOP if levels == {IOP_CODE} else NOT_SELECTED)
     if not facility.name1 and not facility.name2:
         return Mapped(record=None, skip_reason="missing name")
     if facility.state not in STATE_CODES:

@@ -188,7 +188,7 @@ def samhsa_import(
         mapped = samhsa.facility_to_record(facility, levels=level_codes)
         if mapped.record is None:
             summary.skipped[mapped.skip_reason] += 1
-            if mapped.skip_reason not in ("not an IOP", "level"):
+            if mapped.skip_reason not in (samhsa.NOT_IOP, samhsa.NOT_SELECTED):
                 summary.problems.append(f"row {facility.row}: skipped: {mapped.skip_reason}")
             continue
         if (earlier := first_row.get(mapped.record.key)) is not None:

@@ -340,3 +340,27 @@ def test_bad_input_exits_with_status_one_and_one_line(tmp_path):
 def test_service_raises_domain_error_for_bad_files(tmp_path):
     with pytest.raises(SamhsaFileError):
         samhsa_import(path=tmp_path / "missing.xlsx")
+
+
+def test_progress_bar_is_shown_on_a_terminal_only():
+    from tqdm import tqdm
+
+    from programs.management.progress import progress_bar
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    rows = [1, 2, 3]
+    assert progress_bar(rows, description="Rows", stream=io.StringIO()) is rows
+    terminal = Terminal()
+    bar = progress_bar(rows, description="Rows", stream=terminal)
+    assert isinstance(bar, tqdm)
+    assert list(bar) == rows
+    assert "Rows" in terminal.getvalue()
+
+
+def test_other_levels_skip_reason_names_the_selection(make_workbook):
+    path = make_workbook([facility(), facility(name1="Hilltop", service_code_info="SA * RES")])
+    summary = samhsa_import(path=path, levels=["OIT", "ODT"])
+    assert summary.skipped == {"level of care not selected": 1}
