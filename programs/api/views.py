@@ -10,7 +10,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.pagination import PageNumberPagination
@@ -83,6 +83,10 @@ LIST_PARAMETERS = [
     OpenApiParameter(
         "near",
         OpenApiTypes.STR,
+        examples=[
+            OpenApiExample("A ZIP code", value="10001"),
+            OpenApiExample("A city and state", value="Austin, TX"),
+        ],
         description=(
             'A five-digit ZIP code or "City, ST". In person: programmes with a site within '
             "`radius`. With `format=virtual`: programmes licensed in that state."

@@ -10,6 +10,8 @@ from django.apps import apps
 
 from matching.api import views as match_views
 from matching.intake import Intake
+from tests.factories import LocationFactory, ProgramFactory
+from tests.matching.test_intake_views import VALID as QUESTIONNAIRE_ANSWERS
 
 pytestmark = pytest.mark.django_db
 
@@ -202,33 +204,26 @@ def test_left_out_answers_take_the_questionnaires_defaults(
 
 
 def test_api_ranks_exactly_as_the_questionnaire_does(api_client, client, manhattan_program):
-    from tests.factories import LocationFactory, ProgramFactory
-
     for number, city in enumerate(["Hoboken", "Jersey City"]):
         other = ProgramFactory(name=f"Other IOP {number}", conditions=["anxiety"])
         LocationFactory(program=other, city=city, latitude=40.74 - number / 50, longitude=-74.03)
-    answers = {
-        "conditions": ["depression", "anxiety"],
+    page = client.post("/match/", QUESTIONNAIRE_ANSWERS)
+    html_ranking = [(m.program.slug, m.score) for m in page.context["result"].results]
+    same_answers = {
+        "conditions": ["anxiety", "depression"],
         "severity": "moderate",
-        "self_harm_thoughts": "no",
-        "self_harm_plan": "no",
-        "recent_hospitalization": "no",
-        "needs_withdrawal_support": "no",
         "format": "either",
         "location": "10001",
-        "radius": "25",
+        "radius": 25,
+        "insurance": "aetna",
         "availability": ["evening"],
+        "therapies": ["cbt"],
+        "goals": ["keep-working"],
+        "age": 34,
+        "language": "es",
+        "populations": ["veterans"],
     }
-    page = client.post("/match/", answers)
-    html_ranking = [(m.program.slug, m.score) for m in page.context["result"].results]
-    body = post(
-        api_client,
-        {
-            "conditions": ["depression", "anxiety"],
-            "location": "10001",
-            "availability": ["evening"],
-        },
-    ).json()
+    body = post(api_client, same_answers).json()
     api_ranking = [(r["program"]["slug"], r["score"]) for r in body["results"]]
     assert api_ranking == html_ranking
     assert len(api_ranking) == 3
