@@ -63,8 +63,10 @@ def test_clinician_builds_shares_and_patient_prints_a_shortlist(
     page.get_by_label("Message to the patient").fill(
         "Call two of these this week. I'm here if you need me."
     )
-    page.get_by_role("button", name="Save shortlist").click()
+    # Enter in a text field saves; it must not press the first "Move down" button.
+    page.get_by_label("Title").press("Enter")
     expect(page.get_by_text("Shortlist saved.")).to_be_visible()
+    expect(page.locator(".shortlist-item h3")).to_have_text(PROGRAMMES)
     page.get_by_role("link", name="Share with the patient").click()
     page.get_by_role("button", name="Make a link").click()
     share_url = page.get_by_label("Patient link").input_value()
