@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.exceptions import APIException
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
@@ -32,6 +33,8 @@ from matching.shortlists.selectors import (
     shortlist_list,
 )
 from matching.shortlists.services import (
+    EMAIL_FAILED,
+    ShareEmailFailed,
     share_link_create,
     share_link_email,
     share_link_revoke,
@@ -165,6 +168,12 @@ class ShareEmailSerializer(serializers.Serializer):
 
 
 # --- Views --------------------------------------------------------------------------------------
+
+
+class EmailUnavailable(APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = EMAIL_FAILED
+    default_code = "email_unavailable"
 
 
 class IsApprovedClinician(BasePermission):
@@ -380,7 +389,13 @@ class ShortlistShareEmailAPI(ClinicianAPIView):
         tags=TAGS,
         summary="Email the live patient link",
         request=ShareEmailSerializer,
-        responses={204: None, 403: FORBIDDEN, 404: NOT_FOUND, **error_responses(400)},
+        responses={
+            204: None,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            503: OpenApiResponse(ErrorSerializer, description="The mail server is unavailable."),
+            **error_responses(400),
+        },
     )
     def post(self, request: Request, shortlist_id: int) -> Response:
         shortlist = self.shortlist(shortlist_id)
@@ -392,8 +407,10 @@ class ShortlistShareEmailAPI(ClinicianAPIView):
                 {"share_link": [_("Make a link first, then send it.")]}
             )
         url = ShareLinkSerializer(link, context={"request": request}).data["url"]
-        with service_errors():
+        try:
             share_link_email(link=link, to_email=serializer.validated_data["email"], url=url)
+        except ShareEmailFailed as error:
+            raise EmailUnavailable from error
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

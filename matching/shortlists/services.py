@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import logging
 import secrets
+import smtplib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,11 +15,23 @@ from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from matching.models import Clinician, ShareLink, Shortlist, ShortlistItem
 from programs.models import Program
 
+logger = logging.getLogger(__name__)
+
 TOKEN_BYTES = 32  # 256 bits; the issue asks for at least 128
+
+
+EMAIL_FAILED = gettext_lazy(
+    "We couldn't send the email just now. Copy the link and send it yourself, or try again later."
+)
+
+
+class ShareEmailFailed(Exception):
+    """The mail server could not take the message; the clinician can copy the link instead."""
 
 
 def _touch(shortlist: Shortlist) -> None:
@@ -213,10 +227,15 @@ def share_link_email(*, link: ShareLink, to_email: str, url: str) -> None:
     context = {"clinician": clinician, "url": url, "link": link}
     subject = render_to_string("matching/shortlists/share_email_subject.txt", context)
     body = render_to_string("matching/shortlists/share_email.txt", context)
-    send_mail(
-        " ".join(subject.split()),
-        body,
-        settings.DEFAULT_FROM_EMAIL,
-        [to_email],
-        fail_silently=False,
-    )
+    try:
+        send_mail(
+            " ".join(subject.split()),
+            body,
+            settings.DEFAULT_FROM_EMAIL,
+            [to_email],
+            fail_silently=False,
+        )
+    except (smtplib.SMTPException, OSError) as error:
+        # The mail server's error names the recipient: log its type only.
+        logger.warning("Share link email failed: %s", type(error).__name__)
+        raise ShareEmailFailed from error

@@ -37,6 +37,8 @@ from matching.shortlists.selectors import (
     shortlist_list,
 )
 from matching.shortlists.services import (
+    EMAIL_FAILED,
+    ShareEmailFailed,
     share_link_create,
     share_link_email,
     share_link_record_open,
@@ -315,7 +317,13 @@ def share_send(request: HttpRequest, shortlist_id: int, *, clinician: Clinician)
         form.add_error(None, _("Make a link first, then send it."))
     if not form.is_valid():
         return _share_page(request, shortlist, email_form=form, status=400)
-    share_link_email(link=link, to_email=form.cleaned_data["email"], url=_share_url(request, link))
+    try:
+        share_link_email(
+            link=link, to_email=form.cleaned_data["email"], url=_share_url(request, link)
+        )
+    except ShareEmailFailed:
+        form.add_error(None, EMAIL_FAILED)
+        return _share_page(request, shortlist, email_form=form, status=503)
     messages.success(request, _("The link was emailed."))
     return redirect("shortlists:share", shortlist_id=shortlist.pk)
 

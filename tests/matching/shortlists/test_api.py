@@ -183,3 +183,16 @@ def test_shortlist_endpoints_are_in_the_openapi_schema(client):
         assert path in paths, path
     assert paths["/api/v1/shortlists/"]["get"]["tags"] == ["Clinician shortlists"]
     assert "403" in paths["/api/v1/shortlists/{shortlist_id}/"]["get"]["responses"]
+
+
+def test_mail_server_failure_is_a_503_in_the_error_shape(client_a, shortlist_a, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError
+
+    monkeypatch.setattr("matching.shortlists.services.send_mail", refuse)
+    call(client_a, "post", f"{BASE}{shortlist_a.pk}/share/", {})
+    response = call(
+        client_a, "post", f"{BASE}{shortlist_a.pk}/share/email/", {"email": "p@example.com"}
+    )
+    assert response.status_code == 503
+    assert response.json()["code"] == "email_unavailable"

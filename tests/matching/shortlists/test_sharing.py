@@ -4,6 +4,7 @@ import datetime
 import io
 import math
 import re
+import smtplib
 from pathlib import Path
 
 import pytest
@@ -334,3 +335,18 @@ def test_patient_page_pdf_and_clinician_page_cost_the_same_queries_for_longer_li
         LocationFactory(program=item.program)
         WeeklySessionFactory(program=item.program)
     assert [_queries(client, url) for url in urls] == few
+
+
+def test_mail_server_failure_says_so_without_a_500_or_the_address_in_logs(
+    client_a, live_link, shortlist_a, monkeypatch, caplog
+):
+    def refuse(*args, **kwargs):
+        raise smtplib.SMTPRecipientsRefused({"patient@example.com": (550, b"no")})
+
+    monkeypatch.setattr("matching.shortlists.services.send_mail", refuse)
+    response = client_a.post(
+        share_url(shortlist_a, "share_email"), {"email": "patient@example.com"}
+    )
+    assert response.status_code == 503
+    assert "We couldn&#x27;t send the email just now." in response.text
+    assert "patient@example.com" not in caplog.text
