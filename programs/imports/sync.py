@@ -38,7 +38,8 @@ CHUNK = 900  # below SQLite's bound-parameter limits, large enough to keep queri
 BATCH = 1000
 
 T = TypeVar("T")
-Progress = Callable[[Iterable[Any]], Iterable[Any]]
+# progress(items, description) -> the same items, perhaps drawn as a bar on a terminal.
+Progress = Callable[[Sequence[Any], str], Iterable[Any]]
 
 
 @dataclass
@@ -351,7 +352,7 @@ def synchronise(
     that no record names are reported in ``not_in_file``. With no scope, the programmes are
     looked up by the records' keys.
     """
-    progress = progress or (lambda items: items)
+    progress = progress or (lambda items, _description: items)
     slugs_by_relation = {
         relation: dict(RELATION_MODELS[relation].objects.values_list("slug", "pk"))
         for relation in RELATION_MODELS
@@ -381,7 +382,7 @@ def synchronise(
     to_create: list[tuple[Program, ProgramRecord]] = []
     to_update: dict[int, ProgramRecord] = {}
     taken_slugs = set(Program.objects.values_list("slug", flat=True)) if not dry_run else set()
-    for record in progress(records):
+    for record in progress(records, "Comparing"):
         row = by_key.get(record.key) if record.key else None
         if row is None:
             result.created += 1
@@ -415,14 +416,14 @@ def synchronise(
         )
         for program in created:
             program.pk = ids[program.slug]
-    for batch in chunked(to_create):
+    for batch in progress(list(chunked(to_create)), "Writing new programmes"):
         for program, record in batch:
             writer.children(program.pk, record, None)
         writer.flush()
 
     updated: list[Program] = []
     update_ids = list(to_update)
-    for ids_chunk in chunked(update_ids):
+    for ids_chunk in progress(list(chunked(update_ids)), "Writing changes"):
         for program in Program.objects.filter(pk__in=ids_chunk):
             record = to_update[program.pk]
             for name, value in record.fields.items():

@@ -15,4 +15,4 @@ def progress_bar(items: Iterable[T], *, description: str, stream: IO[str]) -> It
     if not getattr(stream, "isatty", lambda: False)():
         return items
     total: Any = len(items) if hasattr(items, "__len__") else None  # type: ignore[arg-type]
-    return tqdm(items, total=total, desc=description, unit=" rows", file=stream, leave=False)
+    return tqdm(items, total=total, desc=description, file=stream, leave=False)

@@ -38,8 +38,8 @@ class Command(BaseCommand):
                     stream=stream,
                     file_name=path.name,
                     dry_run=options["dry_run"],
-                    progress=lambda rows: progress_bar(
-                        rows, description="Programmes", stream=sys.stderr
+                    progress=lambda items, description: progress_bar(
+                        items, description=description, stream=sys.stderr
                     ),
                 )
         except UnicodeDecodeError as error:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from argparse import ArgumentParser
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -53,5 +53,5 @@ class Command(BaseCommand):
             self.stdout.write(line)
 
 
-def _bar(rows: Iterable[Any]) -> Iterable[Any]:
-    return progress_bar(rows, description="Facilities", stream=sys.stderr)
+def _bar(items: Sequence[Any], description: str) -> Iterable[Any]:
+    return progress_bar(items, description=description, stream=sys.stderr)
