@@ -364,3 +364,13 @@ def test_other_levels_skip_reason_names_the_selection(make_workbook):
     path = make_workbook([facility(), facility(name1="Hilltop", service_code_info="SA * RES")])
     summary = samhsa_import(path=path, levels=["OIT", "ODT"])
     assert summary.skipped == {"level of care not selected": 1}
+
+
+def test_imported_programme_page_says_details_are_not_yet_confirmed(make_workbook, client):
+    run(make_workbook([facility()]))
+    program = Program.objects.get()
+
+    page = client.get(program.get_absolute_url()).content.decode()
+
+    assert "SAMHSA National Directory 2022" in page
+    assert "not yet been confirmed by the programme" in page
