@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.throttling import SimpleRateThrottle
 from schemathesis.checks import not_a_server_error
@@ -143,6 +145,17 @@ def test_interactive_docs_are_served_from_the_package_not_a_cdn(client):
 
 
 @pytest.fixture
+def keep_test_connection():
+    """Like Django's test client: a request must not close the connection holding the test's
+    transaction (on PostgreSQL that would lose the test data)."""
+    for signal in (signals.request_started, signals.request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (signals.request_started, signals.request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
 def no_throttling(monkeypatch):
     # Throttling is tested on its own; here every generated request must reach the view.
     monkeypatch.setattr(
@@ -165,7 +178,7 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
     suppress_health_check=list(HealthCheck),
 )
 def test_api_never_fails_and_always_answers_as_documented(
-    case, catalogue, manhattan_program, no_throttling
+    case, catalogue, manhattan_program, no_throttling, keep_test_connection
 ):
     case.call_and_validate(
         checks=[
