@@ -381,7 +381,11 @@ def synchronise(
     writer = _Writer(options, slugs_by_relation)
     to_create: list[tuple[Program, ProgramRecord]] = []
     to_update: dict[int, ProgramRecord] = {}
-    taken_slugs = set(Program.objects.values_list("slug", flat=True)) if not dry_run else set()
+    taken_slugs: set[str] = set()
+    if not dry_run:
+        taken_slugs = set(Program.objects.values_list("slug", flat=True))
+        if options.key_field == "slug":
+            taken_slugs.update(keys)  # a generated slug must not take one a later row names
     for record in progress(records, "Comparing"):
         row = by_key.get(record.key) if record.key else None
         if row is None:

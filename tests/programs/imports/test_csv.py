@@ -397,3 +397,12 @@ def test_changed_session_is_updated_in_place_with_history(catalogue):
     latest = monday.history.first()
     assert latest.history_type == "~"
     assert latest.history_change_reason == "Imported from CSV (programmes.csv)"
+
+
+def test_generated_slug_never_takes_one_that_a_later_row_names():
+    import_text("name,slug\nMesa IOP,\nOther name,mesa-iop\n")
+
+    assert set(Program.objects.values_list("name", "slug")) == {
+        ("Mesa IOP", "mesa-iop-2"),
+        ("Other name", "mesa-iop"),
+    }
