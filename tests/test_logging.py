@@ -28,3 +28,14 @@ def test_messages_with_the_url_inline_are_stripped_too():
 def test_the_server_logger_uses_the_filter(settings):
     assert "strip_query" in settings.LOGGING["handlers"]["console"]["filters"]
     assert settings.LOGGING["loggers"]["django.server"]["handlers"] == ["console"]
+
+
+def test_share_link_tokens_never_reach_the_logs():
+    token = "Zq3vR8k2Xw_7yT-pL0mN4bC6dF1gH5jK9sA2eU8iO3"
+    entry = record('"%s" %s %s', f"GET /s/{token}/pdf/ HTTP/1.1", "200", "5120")
+    StripQueryStringFilter().filter(entry)
+    assert token not in entry.getMessage()
+    assert entry.getMessage() == '"GET /s/…/pdf/ HTTP/1.1" 200 5120'
+    not_found = record("Not Found: %s", f"/s/{token}/")
+    StripQueryStringFilter().filter(not_found)
+    assert token not in not_found.getMessage()
