@@ -244,7 +244,17 @@ CORS_ALLOW_CREDENTIALS = False
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "IOPfinder API",
-    "DESCRIPTION": "Intensive outpatient programmes (IOPs) in the US, and matching to them.",
+    "DESCRIPTION": (
+        "Intensive outpatient programmes (IOPs) in the US, and matching to them. "
+        "Vocabulary terms are stable slugs from /api/v1/vocabularies/. Every error is "
+        "`{status, code, message, errors}`, with messages per input field in `errors`. "
+        "Anonymous clients are throttled (429 with Retry-After). Results are guidance to "
+        "discuss with a clinician, not a diagnosis. In crisis: call or text 988."
+    ),
+    "TAGS": [
+        {"name": "Catalogue", "description": "Published programmes and the vocabularies."},
+        {"name": "Matching", "description": "An intake in, a level of care and ranked fits out."},
+    ],
     "VERSION": "1.0.0",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
