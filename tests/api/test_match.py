@@ -7,6 +7,9 @@ import logging
 
 import pytest
 from django.apps import apps
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
 
 from matching.api import views as match_views
 from matching.intake import Intake
@@ -363,9 +366,20 @@ def test_get_is_not_allowed_because_answers_never_go_in_a_url(api_client, db):
 
 
 def test_a_signed_in_session_needs_no_csrf_token(db, django_user_model):
-    from rest_framework.test import APIClient
-
     client = APIClient(enforce_csrf_checks=True)
     client.force_login(django_user_model.objects.create_user("staff", password="pw-123456789"))
     response = client.post(URL, json.dumps(MINIMAL), content_type="application/json")
     assert response.status_code == 200
+
+
+def test_match_queries_do_not_grow_with_the_number_of_results(api_client, manhattan_program):
+    with CaptureQueriesContext(connection) as one:
+        assert len(post(api_client, MINIMAL).json()["results"]) == 1
+    for number in range(5):
+        other = ProgramFactory(
+            name=f"Nearby IOP {number}", conditions=["depression"], insurance=["aetna"]
+        )
+        LocationFactory(program=other)
+    with CaptureQueriesContext(connection) as six:
+        assert len(post(api_client, MINIMAL).json()["results"]) == 6
+    assert len(six) == len(one)
