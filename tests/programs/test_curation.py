@@ -454,3 +454,10 @@ def test_non_staff_cannot_change_a_status(client, django_user_model, listing):
     client.post(reverse("admin:programs_program_status", args=[listing.pk]), {"to": "review"})
     listing.refresh_from_db()
     assert listing.status == Program.Status.DRAFT
+
+
+def test_demo_listings_never_claim_to_be_verified(client):
+    program = ProgramFactory(source=Program.Source.DEMO, last_verified_on=datetime.date.today())
+    html = client.get(program.get_absolute_url()).content.decode()
+    assert "our team confirmed" not in html
+    assert "Demo listing" in html
