@@ -7,7 +7,7 @@ and never query. The same code gives the points and the sentence, so they cannot
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from django.utils.formats import date_format
@@ -34,6 +34,8 @@ class Vocabulary:
 
     labels: dict[str, dict[str, str]]
     private_carriers: frozenset[str]
+    # The term objects themselves, by programme relation and id, for attaching to candidates.
+    terms: dict[str, dict[int, object]] = field(default_factory=dict)
 
     def label(self, kind: str, slug: str) -> str:
         return self.labels.get(kind, {}).get(slug, slug)

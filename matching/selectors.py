@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models.sql import Query
 
 from matching.intake import Format, Intake
 from matching.rules import Vocabulary
@@ -12,10 +17,15 @@ from programs.models import (
     Condition,
     Insurance,
     Language,
+    Location,
     Modality,
     Population,
     Program,
+    WeeklySession,
 )
+
+if TYPE_CHECKING:
+    from programs.geo import Place
 
 # Cost must grow slowly with the catalogue: we score at most this many candidates,
 # chosen in SQL by whether they treat the main concern, then distance (in person) or
@@ -31,24 +41,36 @@ class Candidate:
 
 
 def vocabulary_load() -> Vocabulary:
-    """Labels for every vocabulary term, for sentences about what a programme lacks."""
-    labels = {
-        "condition": dict(Condition.objects.values_list("slug", "name")),
-        "modality": dict(Modality.objects.values_list("slug", "name")),
-        "insurance": dict(Insurance.objects.values_list("slug", "name")),
-        "population": dict(Population.objects.values_list("slug", "name")),
-        "language": dict(Language.objects.values_list("slug", "name")),
+    """Every vocabulary term (one query per table): labels for sentences, objects for cards."""
+    terms = {
+        relation: {term.pk: term for term in model.objects.all()}
+        for relation, model in (
+            ("conditions", Condition),
+            ("modalities", Modality),
+            ("insurance", Insurance),
+            ("populations", Population),
+            ("languages", Language),
+        )
     }
-    abbreviations = dict(
-        Modality.objects.exclude(abbreviation="").values_list("slug", "abbreviation")
+    labels = {
+        kind: {term.slug: term.name for term in terms[relation].values()}
+        for kind, relation in (
+            ("condition", "conditions"),
+            ("modality", "modalities"),
+            ("insurance", "insurance"),
+            ("population", "populations"),
+            ("language", "languages"),
+        )
+    }
+    labels["modality"].update(
+        {m.slug: m.abbreviation for m in terms["modalities"].values() if m.abbreviation}
     )
-    labels["modality"].update(abbreviations)
     private = frozenset(
-        Insurance.objects.filter(kind=Insurance.Kind.PRIVATE)
-        .exclude(slug="private-insurance")
-        .values_list("slug", flat=True)
+        term.slug
+        for term in terms["insurance"].values()
+        if term.kind == Insurance.Kind.PRIVATE and term.slug != "private-insurance"
     )
-    return Vocabulary(labels=labels, private_carriers=private)
+    return Vocabulary(labels=labels, private_carriers=private, terms=terms)
 
 
 def acceptable_insurance(slug: str, vocabulary: Vocabulary) -> list[str]:
@@ -83,24 +105,21 @@ def match_candidates(
     main_ids = list(
         Condition.objects.filter(slug=intake.main_condition).values_list("pk", flat=True)
     )
-    programs = programs.annotate(
-        treats_main=Exists(
+
+    def treats_main(pk_column: str) -> Exists:
+        return Exists(
             Program.conditions.through.objects.filter(
-                program_id=OuterRef("pk"), condition_id__in=main_ids
+                program_id=OuterRef(pk_column), condition_id__in=main_ids
             )
         )
-    )
 
     # Each way of reaching a programme is ranked and capped in the database, so only a few
     # hundred rows ever leave it, however large the catalogue: in person within the radius
     # (driven by the location index) and virtual care licensed in the seeker's state.
     found: dict[int, float | None] = {}
     if intake.format in (Format.IN_PERSON, Format.EITHER):
-        nearby = programs.in_person().near(place, intake.radius)
-        for pk, distance in nearby.order_by(
-            F("treats_main").desc(), "distance_miles", "pk"
-        ).values_list("pk", "distance_miles")[:limit]:
-            found[pk] = distance
+        found.update(_nearest_sites(programs, place, intake.radius, treats_main, limit))
+    programs = programs.annotate(treats_main=treats_main("pk"))
     if intake.format in (Format.VIRTUAL, Format.EITHER):
         share = limit if intake.format == Format.VIRTUAL else limit // 2
         licensed = Program.licensed_states.through.objects.filter(state_id=place.state)
@@ -118,8 +137,96 @@ def match_candidates(
                 found[pk] = None
     if not found:
         return []
-    loaded = Program.objects.filter(pk__in=list(found)).prefetch_related(
-        "conditions", "modalities", "insurance", "populations", "languages", "sessions", "locations"
-    )
-    by_id = {program.pk: program for program in loaded}
+    by_id = candidates_load(ids=list(found), vocabulary=vocabulary)
     return [Candidate(program=by_id[pk], distance_miles=distance) for pk, distance in found.items()]
+
+
+def _nearest_sites(
+    programs: QuerySet[Program],
+    place: Place,
+    radius: float,
+    treats_main: Callable[[str], Exists],
+    limit: int,
+) -> dict[int, float]:
+    """In-person programmes by their nearest site within the radius, main concern first.
+
+    Driven from the sites inside the radius (the location index) with each row's own
+    distance: no per-programme subquery for the nearest site. A programme with several
+    sites in range appears once per site, so rows are read in batches until ``limit``
+    programmes are found.
+    """
+    rows = (
+        Location.objects.within(place, radius)
+        .filter(program__in=programs.in_person())
+        .annotate(treats_main=treats_main("program_id"))
+        .order_by(F("treats_main").desc(), "distance", "program_id")
+        .values_list("program_id", "distance")
+    )
+    nearest: dict[int, float] = {}
+    batch, offset = limit * 2, 0
+    while len(nearest) < limit:
+        page = list(rows[offset : offset + batch])
+        for program_id, distance in page:
+            nearest.setdefault(program_id, distance)
+            if len(nearest) == limit:
+                break
+        if len(page) < batch:
+            break
+        offset += batch
+    return nearest
+
+
+VOCABULARY_RELATIONS = ("conditions", "modalities", "insurance", "populations", "languages")
+
+
+def candidates_load(*, ids: list[int], vocabulary: Vocabulary) -> dict[int, Program]:
+    """Programmes by id with the relations the rules and result cards read, in few queries.
+
+    Vocabulary tables are small and every candidate shares their terms, so each is read once
+    and attached from its link table; Django's prefetch would build one model instance per
+    link (about 3,500 for 110 candidates), which cost more than all the queries together.
+    """
+    programs = {program.pk: program for program in Program.objects.filter(pk__in=ids)}
+    for program in programs.values():
+        program._prefetched_objects_cache = {}
+    for relation in VOCABULARY_RELATIONS:
+        field = Program._meta.get_field(relation)
+        terms = vocabulary.terms[relation]
+        position = {pk: index for index, pk in enumerate(terms)}
+        linked: dict[int, list[int]] = defaultdict(list)
+        for program_id, term_id in field.remote_field.through.objects.filter(
+            program_id__in=ids
+        ).values_list("program_id", f"{field.m2m_reverse_field_name()}_id"):
+            linked[program_id].append(term_id)
+        for pk, program in programs.items():
+            term_ids = sorted(linked.get(pk, ()), key=position.__getitem__)
+            _attach(program, relation, field.related_model, [terms[i] for i in term_ids])
+    for relation, model in (("sessions", WeeklySession), ("locations", Location)):
+        grouped: dict[int, list] = defaultdict(list)
+        for row in model.objects.filter(program_id__in=ids):
+            grouped[row.program_id].append(row)
+        for pk, program in programs.items():
+            rows = grouped.get(pk, [])
+            for row in rows:
+                row.program = program
+            _attach(program, relation, model, rows)
+    return programs
+
+
+def _attach(program: Program, relation: str, model: type, rows: list) -> None:
+    """Store rows as if prefetched, so ``program.<relation>.all()`` reads them without a query.
+
+    Like Django's own prefetch, the rows sit in a queryset's result cache; its query is an
+    empty one shared per model (never run while the cache is set, copied if chained).
+    """
+    queryset = QuerySet(model=model, query=_empty_query(model))
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    program._prefetched_objects_cache[relation] = queryset
+
+
+@functools.cache
+def _empty_query(model: type) -> Query:
+    query = Query(model)
+    query.set_empty()
+    return query

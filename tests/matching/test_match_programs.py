@@ -338,3 +338,21 @@ def test_property_satisfying_one_more_preference_never_lowers_the_score(
     ).get(pk=program.pk)
     after, _ = score(intake, fresh, context)
     assert after >= before
+
+
+def test_candidates_carry_the_same_relations_as_the_database(manhattan_program):
+    from matching.selectors import candidates_load, vocabulary_load
+    from programs.models import Program
+
+    bare = ProgramFactory(name="Bare IOP", conditions=[], insurance=[])
+    loaded = candidates_load(ids=[manhattan_program.pk, bare.pk], vocabulary=vocabulary_load())
+    for program in (manhattan_program, bare):
+        fresh = Program.objects.get(pk=program.pk)
+        candidate = loaded[program.pk]
+        for relation in ("conditions", "modalities", "insurance", "populations", "languages"):
+            assert list(getattr(candidate, relation).all()) == list(
+                getattr(fresh, relation).all()
+            ), relation
+        assert list(candidate.sessions.all()) == list(fresh.sessions.all())
+        assert list(candidate.locations.all()) == list(fresh.locations.all())
+    assert loaded[bare.pk].conditions.all().count() == 0
