@@ -14,12 +14,10 @@ from django.db.models.sql import Query
 from matching.intake import Format, Intake
 from matching.rules import Vocabulary
 from programs.models import (
+    VOCABULARY_RELATIONS,
     Condition,
     Insurance,
-    Language,
     Location,
-    Modality,
-    Population,
     Program,
     WeeklySession,
 )
@@ -44,23 +42,11 @@ def vocabulary_load() -> Vocabulary:
     """Every vocabulary term (one query per table): labels for sentences, objects for cards."""
     terms = {
         relation: {term.pk: term for term in model.objects.all()}
-        for relation, model in (
-            ("conditions", Condition),
-            ("modalities", Modality),
-            ("insurance", Insurance),
-            ("populations", Population),
-            ("languages", Language),
-        )
+        for relation, model in VOCABULARY_RELATIONS.items()
     }
     labels = {
-        kind: {term.slug: term.name for term in terms[relation].values()}
-        for kind, relation in (
-            ("condition", "conditions"),
-            ("modality", "modalities"),
-            ("insurance", "insurance"),
-            ("population", "populations"),
-            ("language", "languages"),
-        )
+        model._meta.model_name: {term.slug: term.name for term in terms[relation].values()}
+        for relation, model in VOCABULARY_RELATIONS.items()
     }
     labels["modality"].update(
         {m.slug: m.abbreviation for m in terms["modalities"].values() if m.abbreviation}
@@ -174,9 +160,6 @@ def _nearest_sites(
             break
         offset += batch
     return nearest
-
-
-VOCABULARY_RELATIONS = ("conditions", "modalities", "insurance", "populations", "languages")
 
 
 def candidates_load(*, ids: list[int], vocabulary: Vocabulary) -> dict[int, Program]:

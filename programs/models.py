@@ -107,6 +107,18 @@ class Accreditation(Vocabulary):
         verbose_name_plural = _("accreditations")
 
 
+# The programme's vocabulary relations and the model each links to, for code that treats
+# them alike (bulk writes, imports, matching's candidate loading).
+VOCABULARY_RELATIONS: dict[str, type[Vocabulary]] = {
+    "conditions": Condition,
+    "modalities": Modality,
+    "insurance": Insurance,
+    "populations": Population,
+    "languages": Language,
+    "accreditations": Accreditation,
+}
+
+
 class State(models.Model):
     """A US state or territory, for where a virtual programme may treat people."""
 

@@ -14,27 +14,14 @@ from django.utils.translation import gettext as _
 
 from programs.demo import DemoProgram, generate_demo_programs
 from programs.models import (
-    Accreditation,
-    Condition,
+    VOCABULARY_RELATIONS,
     EditSuggestion,
-    Insurance,
-    Language,
     Location,
-    Modality,
-    Population,
     Program,
     WeeklySession,
 )
 from programs.workflow import WorkflowError, transition_problem
 
-VOCABULARY_RELATIONS = {
-    "conditions": Condition,
-    "modalities": Modality,
-    "insurance": Insurance,
-    "populations": Population,
-    "languages": Language,
-    "accreditations": Accreditation,
-}
 BATCH_SIZE = 2000
 
 
@@ -163,7 +150,8 @@ def suggestion_create(
     proposed = {
         field: value
         for field, value in changes.items()
-        if field in EditSuggestion.EDITABLE_FIELDS and value not in (None, "")
+        if field in EditSuggestion.EDITABLE_FIELDS
+        and value not in (None, "")
         and value != current[field]
     }
     suggestion = EditSuggestion(
