@@ -191,11 +191,9 @@ class ProgramAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("Last verified"), ordering="last_verified_on")
     def verification(self, program: Program) -> str:
         if program.last_verified_on is None:
-            return format_html('<span class="stale">{}</span>', gettext_now("Never (stale)"))
+            return gettext_now("Never (stale)")
         date = program.last_verified_on.isoformat()
-        if program.is_stale:
-            return format_html('<span class="stale">{} ({})</span>', date, gettext_now("stale"))
-        return date
+        return f"{date} ({gettext_now('stale')})" if program.is_stale else date
 
     # --- The workflow ---------------------------------------------------------------
 
@@ -429,16 +427,6 @@ class EditSuggestionAdmin(admin.ModelAdmin):
 class ImportRunAdmin(admin.ModelAdmin):
     list_display = ["started_at", "source", "file_name", "dry_run", "succeeded"]
     list_filter = ["source", "succeeded", "dry_run"]
-    readonly_fields = [
-        "source",
-        "file_name",
-        "started_at",
-        "finished_at",
-        "dry_run",
-        "succeeded",
-        "counts",
-        "message",
-    ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -67,10 +67,8 @@ class SuggestionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.program = program
         for name in self.CORRECTION_FIELDS:
-            if name in ("accepting_new_patients",):
-                continue
             current = getattr(program, name)
-            if current not in (None, ""):
+            if name != "accepting_new_patients" and current not in (None, ""):
                 self.fields[name].widget.attrs["placeholder"] = str(current)
 
     @property
@@ -85,9 +83,5 @@ class SuggestionForm(forms.Form):
         return {"yes": True, "no": False}.get(self.cleaned_data["accepting_new_patients"])
 
     def changes(self) -> dict[str, Any]:
-        """The corrected values that were filled in, as JSON-ready values."""
-        return {
-            name: self.cleaned_data[name]
-            for name in self.CORRECTION_FIELDS
-            if self.cleaned_data.get(name) not in (None, "")
-        }
+        """The proposed values, JSON-ready (the service keeps those filled in and different)."""
+        return {name: self.cleaned_data[name] for name in self.CORRECTION_FIELDS}

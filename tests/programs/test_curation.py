@@ -309,6 +309,10 @@ def test_suggestion_is_queued_with_only_the_changed_values(client, published):
         ("typical_wait_days", "999", "less than or equal to 365"),
         ("typical_wait_days", "soon", "Enter a whole number."),
         ("contact_email", "me", "Enter a valid email address."),
+        ("name", "x" * 201, "at most 200 characters"),
+        ("organization", "x" * 201, "at most 200 characters"),
+        ("intake_phone", "ring ring", "Enter a phone number"),
+        ("accepting_new_patients", "maybe", "Select a valid choice."),
     ],
 )
 def test_bad_suggestion_is_refused_with_a_message_and_nothing_stored(
@@ -461,3 +465,21 @@ def test_demo_listings_never_claim_to_be_verified(client):
     html = client.get(program.get_absolute_url()).content.decode()
     assert "our team confirmed" not in html
     assert "Demo listing" in html
+
+
+def test_import_runs_are_read_only_in_the_admin(admin_client):
+    from programs.models import ImportRun
+
+    run = ImportRun.objects.create(
+        source=Program.Source.SAMHSA_2022, file_name="directory.xlsx", counts={"created": 3}
+    )
+    html = admin_client.get(
+        reverse("admin:programs_importrun_change", args=[run.pk])
+    ).content.decode()
+    assert "directory.xlsx" in html and 'name="file_name"' not in html
+    response = admin_client.post(
+        reverse("admin:programs_importrun_change", args=[run.pk]), {"file_name": "other.xlsx"}
+    )
+    assert response.status_code == 403
+    run.refresh_from_db()
+    assert run.file_name == "directory.xlsx"
