@@ -169,8 +169,7 @@ def suggestion_create(
 
 def suggestion_accept(*, suggestion: EditSuggestion, user: AbstractBaseUser) -> Program:
     """Apply a suggestion's changes to its programme (recorded in the history) and close it."""
-    if suggestion.status != EditSuggestion.Status.OPEN:
-        raise WorkflowError(_("This suggestion has already been reviewed."))
+    _require_open(suggestion)
     with transaction.atomic():
         program = Program.objects.select_for_update().get(pk=suggestion.program_id)
         reason = _("Suggestion #%(number)d accepted") % {"number": suggestion.pk}
@@ -195,10 +194,7 @@ def suggestion_accept(*, suggestion: EditSuggestion, user: AbstractBaseUser) -> 
             program = program_transition(
                 program=program, to_status=Program.Status.ARCHIVED, user=user, reason=reason
             )
-        suggestion.status = EditSuggestion.Status.ACCEPTED
-        suggestion.reviewed_at = timezone.now()
-        suggestion.reviewed_by = user
-        suggestion.save(update_fields=["status", "reviewed_at", "reviewed_by"])
+        _close(suggestion, EditSuggestion.Status.ACCEPTED, user)
     return program
 
 
@@ -206,16 +202,24 @@ def suggestion_reject(
     *, suggestion: EditSuggestion, user: AbstractBaseUser, reason: str
 ) -> EditSuggestion:
     """Close a suggestion without changing the programme; a reason is required."""
-    if suggestion.status != EditSuggestion.Status.OPEN:
-        raise WorkflowError(_("This suggestion has already been reviewed."))
+    _require_open(suggestion)
     if not reason.strip():
         raise WorkflowError(_("Say why the suggestion is rejected."))
-    suggestion.status = EditSuggestion.Status.REJECTED
     suggestion.rejection_reason = reason.strip()
+    _close(suggestion, EditSuggestion.Status.REJECTED, user)
+    return suggestion
+
+
+def _require_open(suggestion: EditSuggestion) -> None:
+    if suggestion.status != EditSuggestion.Status.OPEN:
+        raise WorkflowError(_("This suggestion has already been reviewed."))
+
+
+def _close(suggestion: EditSuggestion, status: str, user: AbstractBaseUser) -> None:
+    suggestion.status = status
     suggestion.reviewed_at = timezone.now()
     suggestion.reviewed_by = user
     suggestion.save(update_fields=["status", "rejection_reason", "reviewed_at", "reviewed_by"])
-    return suggestion
 
 
 def _unrelated_fields(changes: dict[str, Any]) -> list[str]:
