@@ -26,15 +26,7 @@ from programs.api.serializers import (
     VocabulariesSerializer,
 )
 from programs.filters import Sort
-from programs.models import (
-    Accreditation,
-    Condition,
-    Insurance,
-    Language,
-    Modality,
-    Population,
-    Program,
-)
+from programs.models import VOCABULARY_RELATIONS, Program
 from programs.schedule import TimeOfDay
 from programs.selectors import program_filterset, program_get_published
 
@@ -191,16 +183,6 @@ class ProgramDetailView(generics.RetrieveAPIView):
         return program_get_published(slug=self.kwargs["slug"])
 
 
-VOCABULARIES = {
-    "conditions": Condition,
-    "modalities": Modality,
-    "insurance": Insurance,
-    "populations": Population,
-    "languages": Language,
-    "accreditations": Accreditation,
-}
-
-
 @extend_schema(tags=[API_TAG])
 class VocabulariesView(APIView):
     """Every controlled vocabulary (slug and label), in display order."""
@@ -213,5 +195,5 @@ class VocabulariesView(APIView):
         responses={200: VocabulariesSerializer, **error_responses(429)},
     )
     def get(self, request: Request) -> Response:
-        terms = {name: model.objects.all() for name, model in VOCABULARIES.items()}
+        terms = {name: model.objects.all() for name, model in VOCABULARY_RELATIONS.items()}
         return Response(VocabulariesSerializer(terms).data)
