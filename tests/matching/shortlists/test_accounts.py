@@ -1,6 +1,7 @@
 """Clinician accounts: sign-up pending approval, throttled login, logout, password reset."""
 
 import re
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -241,3 +242,20 @@ def test_account_page_says_whether_approved(client, login, clinician_a, pending_
     assert "waiting for an administrator" in client.get(reverse("clinicians:account")).text
     login(client, clinician_a.user)
     assert "Your shortlists" in client.get(reverse("clinicians:account")).text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/clinicians/login/",
+        "/clinicians/signup/",
+        "/clinicians/password-reset/",
+        "/s/no-such-link/",
+    ],
+)
+def test_account_pages_are_a_readable_column_not_the_full_page_width(client, path):
+    html = client.get(path).text
+    assert '<div class="narrow">' in html
+    # .narrow is defined only in shortlists.css: without it the fields span the whole page.
+    assert 'href="/static/css/shortlists.css"' in html
+    assert ".narrow {" in Path("static/css/shortlists.css").read_text()
