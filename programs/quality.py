@@ -68,11 +68,6 @@ def program_verification_q(*, verification: str, today: datetime.date | None = N
     return Q(status=Program.Status.PUBLISHED) & condition
 
 
-def program_stale_q(*, today: datetime.date | None = None) -> Q:
-    """Published programmes never verified, or last verified before the stale cutoff."""
-    return program_verification_q(verification=Verification.STALE, today=today)
-
-
 def program_missing_q(*, kind: str) -> Q:
     """Programmes lacking one kind of key data (see ``MissingData``)."""
     kind = MissingData(kind)
