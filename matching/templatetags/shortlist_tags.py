@@ -35,12 +35,6 @@ def _clinician_and_shortlists(
     return cached
 
 
-@register.simple_tag(takes_context=True)
-def approved_clinician(context: template.Context) -> Clinician | None:
-    """The approved clinician viewing the page, or None."""
-    return _clinician_and_shortlists(context.get("request"))[0]
-
-
 @register.inclusion_tag("matching/shortlists/_add_form.html", takes_context=True)
 def add_to_shortlist(context: template.Context, program: Program) -> dict[str, Any]:
     """A small POST form: this programme, which shortlist, and a button."""
