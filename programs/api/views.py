@@ -10,7 +10,12 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import generics, serializers
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.pagination import PageNumberPagination
@@ -132,6 +137,13 @@ LIST_PARAMETERS = [
 
 
 @extend_schema(tags=[API_TAG])
+@extend_schema_view(
+    get=extend_schema(
+        summary="Search the directory",
+        parameters=LIST_PARAMETERS,
+        responses={200: ProgramListItemSerializer(many=True), **error_responses(400, 404, 429)},
+    )
+)
 class ProgramListView(generics.ListAPIView):
     """Published programmes, filtered exactly as the HTML directory filters them."""
 
@@ -142,14 +154,6 @@ class ProgramListView(generics.ListAPIView):
     permission_classes = [AllowAny]  # read-only by construction: GET is the only handler
     filter_backends: list[type] = []  # the directory's FilterSet is applied in list()
     queryset = Program.objects.none()  # for the schema only; list() uses the selector
-
-    @extend_schema(
-        summary="Search the directory",
-        parameters=LIST_PARAMETERS,
-        responses={200: ProgramListItemSerializer(many=True), **error_responses(400, 404, 429)},
-    )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         reject_null_characters(request.query_params)
@@ -162,6 +166,12 @@ class ProgramListView(generics.ListAPIView):
 
 
 @extend_schema(tags=[API_TAG])
+@extend_schema_view(
+    get=extend_schema(
+        summary="One programme",
+        responses={200: ProgramDetailSerializer, **error_responses(404, 429)},
+    )
+)
 class ProgramDetailView(generics.RetrieveAPIView):
     """One published programme, everything its page shows."""
 
@@ -171,13 +181,6 @@ class ProgramDetailView(generics.RetrieveAPIView):
     filter_backends: list[type] = []
     lookup_field = "slug"
     queryset = Program.objects.none()  # for the schema only; get_object() uses the selector
-
-    @extend_schema(
-        summary="One programme",
-        responses={200: ProgramDetailSerializer, **error_responses(404, 429)},
-    )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
 
     def get_object(self) -> Program:
         return program_get_published(slug=self.kwargs["slug"])
