@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from programs.models import ImportRun, Program
+from programs.models import STALE_AFTER_DAYS, ImportRun, Program
 from programs.quality import (
     CountRow,
     FreshnessBucket,
@@ -246,6 +246,7 @@ def _quality_dashboard(request: HttpRequest) -> TemplateResponse:
         **admin.site.each_context(request),
         "title": _("Data quality"),
         "report": report,
+        "stale_after_days": STALE_AFTER_DAYS,
         "app_label": Program._meta.app_label,
         "app_name": Program._meta.app_config.verbose_name,
         "import_runs_registered": admin.site.is_registered(ImportRun),

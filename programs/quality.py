@@ -15,9 +15,10 @@ from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Lower, Replace, TruncQuarter
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from programs.models import ImportRun, Location, Program, WeeklySession
+from programs.models import STALE_AFTER_DAYS, ImportRun, Location, Program, WeeklySession
 from programs.states import STATES
 from programs.workflow import stale_cutoff
 
@@ -45,10 +46,13 @@ class MissingData(models.TextChoices):
 class Verification(models.TextChoices):
     """How recently a published listing was confirmed (the stale list filter's choices)."""
 
-    STALE = "yes", _("Stale (never verified or not in 12 months)")
+    STALE = (
+        "yes",
+        format_lazy(_("Stale (not verified in the last {days} days)"), days=STALE_AFTER_DAYS),
+    )
     NEVER = "never", _("Never verified")
-    EXPIRED = "expired", _("Verified more than 12 months ago")
-    FRESH = "no", _("Verified in the last 12 months")
+    EXPIRED = "expired", format_lazy(_("Verified more than {days} days ago"), days=STALE_AFTER_DAYS)
+    FRESH = "no", format_lazy(_("Verified in the last {days} days"), days=STALE_AFTER_DAYS)
 
 
 # --- Definitions shared by the dashboard and the admin list filters ------------------

@@ -13,10 +13,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 
 from programs.admin_views import bar_chart
-from programs.models import ImportRun, Program
+from programs.models import STALE_AFTER_DAYS, ImportRun, Program
 from programs.quality import program_quality_report, quarter_start
 from programs.workflow import stale_cutoff
 from tests.factories import LocationFactory, ProgramFactory, WeeklySessionFactory
@@ -173,6 +174,15 @@ def test_stale_means_published_and_never_verified_or_verified_before_the_cutoff(
     assert catalogue["expired"].is_stale
     assert (report.stale.total, report.stale.never_verified, report.stale.expired) == (2, 1, 1)
     assert report.stale_cutoff == TODAY - datetime.timedelta(days=365)
+
+
+def test_the_stale_period_stated_on_the_page_and_the_filter_is_the_one_counted(admin_client):
+    dashboard = admin_client.get(DASHBOARD).content.decode()
+    assert f"({STALE_AFTER_DAYS} days ago)" in dashboard
+    assert f"Verified since {date_format(CUTOFF)}" in dashboard  # the freshness chart's legend
+    changelist = admin_client.get(reverse("admin:programs_program_changelist")).content.decode()
+    assert f"Verified in the last {STALE_AFTER_DAYS} days" in changelist
+    assert f"Verified more than {STALE_AFTER_DAYS} days ago" in changelist
 
 
 def test_freshness_counts_published_programmes_by_quarter_of_last_verification(catalogue):
