@@ -163,3 +163,19 @@ def test_new_shortlist_with_a_bad_title_is_refused(client_a, clinician_a, value,
     assert response.status_code == 400
     assert message in response.text
     assert not Shortlist.objects.filter(clinician=clinician_a).exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("patient_label", "x" * 41, "Keep the label under 40 characters."),
+        ("message", "x" * 2001, "2000 characters"),
+    ],
+)
+def test_new_shortlist_with_a_too_long_label_or_message_is_refused(
+    client_a, clinician_a, field, value, message
+):
+    response = client_a.post(reverse("shortlists:list"), {"title": "Evening", field: value})
+    assert response.status_code == 400
+    assert message in response.text
+    assert not Shortlist.objects.filter(clinician=clinician_a).exists()
