@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -15,7 +14,6 @@ from matching.intake import Format, Intake
 from matching.rules import Vocabulary
 from programs.models import (
     VOCABULARY_RELATIONS,
-    Condition,
     Insurance,
     Location,
     Program,
@@ -88,24 +86,19 @@ def match_candidates(
         programs = programs.accepting_insurance(acceptable_insurance(intake.insurance, vocabulary))
     if intake.language_required and intake.language:
         programs = programs.speaking([intake.language])
-    main_ids = list(
-        Condition.objects.filter(slug=intake.main_condition).values_list("pk", flat=True)
-    )
-
-    def treats_main(pk_column: str) -> Exists:
-        return Exists(
-            Program.conditions.through.objects.filter(
-                program_id=OuterRef(pk_column), condition_id__in=main_ids
-            )
-        )
+    main_ids = [
+        pk
+        for pk, condition in vocabulary.terms.get("conditions", {}).items()
+        if condition.slug == intake.main_condition
+    ]
 
     # Each way of reaching a programme is ranked and capped in the database, so only a few
     # hundred rows ever leave it, however large the catalogue: in person within the radius
     # (driven by the location index) and virtual care licensed in the seeker's state.
     found: dict[int, float | None] = {}
     if intake.format in (Format.IN_PERSON, Format.EITHER):
-        found.update(_nearest_sites(programs, place, intake.radius, treats_main, limit))
-    programs = programs.annotate(treats_main=treats_main("pk"))
+        found.update(_nearest_sites(programs, place, intake.radius, main_ids, limit))
+    programs = programs.annotate(treats_main=_treats_any(main_ids, "pk"))
     if intake.format in (Format.VIRTUAL, Format.EITHER):
         share = limit if intake.format == Format.VIRTUAL else limit // 2
         licensed = Program.licensed_states.through.objects.filter(state_id=place.state)
@@ -127,11 +120,20 @@ def match_candidates(
     return [Candidate(program=by_id[pk], distance_miles=distance) for pk, distance in found.items()]
 
 
+def _treats_any(condition_ids: list[int], program_column: str) -> Exists:
+    """Whether the programme in ``program_column`` treats any of the conditions."""
+    return Exists(
+        Program.conditions.through.objects.filter(
+            program_id=OuterRef(program_column), condition_id__in=condition_ids
+        )
+    )
+
+
 def _nearest_sites(
     programs: QuerySet[Program],
     place: Place,
     radius: float,
-    treats_main: Callable[[str], Exists],
+    main_ids: list[int],
     limit: int,
 ) -> dict[int, float]:
     """In-person programmes by their nearest site within the radius, main concern first.
@@ -144,7 +146,7 @@ def _nearest_sites(
     rows = (
         Location.objects.within(place, radius)
         .filter(program__in=programs.in_person())
-        .annotate(treats_main=treats_main("program_id"))
+        .annotate(treats_main=_treats_any(main_ids, "program_id"))
         .order_by(F("treats_main").desc(), "distance", "program_id")
         .values_list("program_id", "distance")
     )
