@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from programs.models import STALE_AFTER_DAYS, ImportRun, Program
@@ -191,21 +192,23 @@ def dashboard_context(report: QualityReport) -> dict[str, object]:
             )
             for row in report.missing
         ),
-        "stale": {
-            "total": LinkedCount(
-                _("Stale"), report.stale.total, changelist_url(stale=Verification.STALE.value)
+        "stale": (
+            LinkedCount(
+                _("All stale listings"),
+                report.stale.total,
+                changelist_url(stale=Verification.STALE.value),
             ),
-            "never": LinkedCount(
+            LinkedCount(
                 _("Never verified"),
                 report.stale.never_verified,
                 changelist_url(stale=Verification.NEVER.value),
             ),
-            "expired": LinkedCount(
-                _("Verified before the cutoff"),
+            LinkedCount(
+                _("Last verified before %(cutoff)s") % {"cutoff": date_format(report.stale_cutoff)},
                 report.stale.expired,
                 changelist_url(stale=Verification.EXPIRED.value),
             ),
-        },
+        ),
         "freshness": tuple(link for _bucket, link in freshness),
         "freshness_chart": bar_chart(
             (link.label, link.count, 0, link.url, f"quality-bar--{bucket.freshness}")

@@ -307,7 +307,7 @@ def all_links(context) -> list:
         links += [*line.cells, line.total]
     for line in context["states"]:
         links += [line.published, line.total]
-    links += [*context["stale"].values(), context["duplicates"]]
+    links += [*context["stale"], context["duplicates"]]
     return links
 
 
