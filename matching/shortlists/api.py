@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -56,6 +57,23 @@ FORBIDDEN = OpenApiResponse(
 NOT_FOUND = OpenApiResponse(
     response=ErrorSerializer, description="No shortlist or programme of yours at this address."
 )
+
+
+def answers(
+    success: dict[int, Any],
+    *,
+    one_shortlist: bool = True,
+    reads_body: bool = True,
+    also: dict[int, OpenApiResponse] | None = None,
+) -> dict[int, Any]:
+    """An endpoint's documented answers: its success, 403, 404 for one shortlist, any others, 400."""
+    return {
+        **success,
+        403: FORBIDDEN,
+        **({404: NOT_FOUND} if one_shortlist else {}),
+        **(also or {}),
+        **(error_responses(400) if reads_body else {}),
+    }
 
 
 # --- Serializers --------------------------------------------------------------------------------
@@ -216,7 +234,9 @@ class ShortlistListAPI(ClinicianAPIView):
     @extend_schema(
         tags=TAGS,
         summary="Your shortlists",
-        responses={200: ShortlistSummarySerializer(many=True), 403: FORBIDDEN},
+        responses=answers(
+            {200: ShortlistSummarySerializer(many=True)}, one_shortlist=False, reads_body=False
+        ),
     )
     def get(self, request: Request) -> Response:
         shortlists = shortlist_list(clinician=self.clinician)
@@ -226,7 +246,7 @@ class ShortlistListAPI(ClinicianAPIView):
         tags=TAGS,
         summary="Start a shortlist",
         request=ShortlistSerializer,
-        responses={201: ShortlistSerializer, 403: FORBIDDEN, **error_responses(400)},
+        responses=answers({201: ShortlistSerializer}, one_shortlist=False),
     )
     def post(self, request: Request) -> Response:
         serializer = ShortlistSerializer(data=request.data)
@@ -240,7 +260,7 @@ class ShortlistDetailAPI(ClinicianAPIView):
     @extend_schema(
         tags=TAGS,
         summary="One of your shortlists, with its programmes and current link",
-        responses={200: ShortlistSerializer, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses=answers({200: ShortlistSerializer}, reads_body=False),
     )
     def get(self, request: Request, shortlist_id: int) -> Response:
         return self.shortlist_response(shortlist_id)
@@ -249,12 +269,7 @@ class ShortlistDetailAPI(ClinicianAPIView):
         tags=TAGS,
         summary="Rename, change the patient label or the message",
         request=ShortlistSerializer,
-        responses={
-            200: ShortlistSerializer,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            **error_responses(400),
-        },
+        responses=answers({200: ShortlistSerializer}),
     )
     def patch(self, request: Request, shortlist_id: int) -> Response:
         shortlist = self.shortlist(shortlist_id)
@@ -271,7 +286,7 @@ class ShortlistDetailAPI(ClinicianAPIView):
     @extend_schema(
         tags=TAGS,
         summary="Delete a shortlist and its links",
-        responses={204: None, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses=answers({204: None}, reads_body=False),
     )
     def delete(self, request: Request, shortlist_id: int) -> Response:
         shortlist_delete(shortlist=self.shortlist(shortlist_id))
@@ -283,12 +298,7 @@ class ShortlistItemsAPI(ClinicianAPIView):
         tags=TAGS,
         summary="Add a programme (at the end), with an optional note",
         request=ShortlistItemSerializer,
-        responses={
-            201: ShortlistSerializer,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            **error_responses(400),
-        },
+        responses=answers({201: ShortlistSerializer}),
     )
     def post(self, request: Request, shortlist_id: int) -> Response:
         shortlist = self.shortlist(shortlist_id)
@@ -304,12 +314,7 @@ class ShortlistItemDetailAPI(ClinicianAPIView):
         tags=TAGS,
         summary="Change the note on a programme",
         request=ShortlistItemNoteSerializer,
-        responses={
-            200: ShortlistSerializer,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            **error_responses(400),
-        },
+        responses=answers({200: ShortlistSerializer}),
     )
     def patch(self, request: Request, shortlist_id: int, item_id: int) -> Response:
         item = shortlist_item_get(shortlist=self.shortlist(shortlist_id), item_id=item_id)
@@ -322,7 +327,7 @@ class ShortlistItemDetailAPI(ClinicianAPIView):
     @extend_schema(
         tags=TAGS,
         summary="Take a programme off the shortlist",
-        responses={204: None, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses=answers({204: None}, reads_body=False),
     )
     def delete(self, request: Request, shortlist_id: int, item_id: int) -> Response:
         item = shortlist_item_get(shortlist=self.shortlist(shortlist_id), item_id=item_id)
@@ -335,12 +340,7 @@ class ShortlistReorderAPI(ClinicianAPIView):
         tags=TAGS,
         summary="Put the programmes in a new order",
         request=ReorderSerializer,
-        responses={
-            200: ShortlistSerializer,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            **error_responses(400),
-        },
+        responses=answers({200: ShortlistSerializer}),
     )
     def post(self, request: Request, shortlist_id: int) -> Response:
         shortlist = self.shortlist(shortlist_id)
@@ -356,12 +356,7 @@ class ShortlistShareAPI(ClinicianAPIView):
         tags=TAGS,
         summary="Make a patient link (replacing any live one)",
         request=ShareCreateSerializer,
-        responses={
-            201: ShareLinkSerializer,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            **error_responses(400),
-        },
+        responses=answers({201: ShareLinkSerializer}),
     )
     def post(self, request: Request, shortlist_id: int) -> Response:
         shortlist = self.shortlist(shortlist_id)
@@ -375,7 +370,7 @@ class ShortlistShareAPI(ClinicianAPIView):
     @extend_schema(
         tags=TAGS,
         summary="Turn off the patient link",
-        responses={204: None, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses=answers({204: None}, reads_body=False),
     )
     def delete(self, request: Request, shortlist_id: int) -> Response:
         link = share_link_current(shortlist=self.shortlist(shortlist_id))
@@ -389,13 +384,12 @@ class ShortlistShareEmailAPI(ClinicianAPIView):
         tags=TAGS,
         summary="Email the live patient link",
         request=ShareEmailSerializer,
-        responses={
-            204: None,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            503: OpenApiResponse(ErrorSerializer, description="The mail server is unavailable."),
-            **error_responses(400),
-        },
+        responses=answers(
+            {204: None},
+            also={
+                503: OpenApiResponse(ErrorSerializer, description="The mail server is unavailable.")
+            },
+        ),
     )
     def post(self, request: Request, shortlist_id: int) -> Response:
         shortlist = self.shortlist(shortlist_id)
