@@ -60,7 +60,7 @@ class MatchView(APIView):
         serializer.is_valid(raise_exception=True)
         result = match_programs(intake=serializer.to_intake())
         response = Response(MatchResponseSerializer(result, context={"request": request}).data)
-        # Answers about mental health must not linger in caches along the way.
+        # Answers about mental health must not linger in caches along the way
+        # (no-store, no-cache, must-revalidate, private).
         add_never_cache_headers(response)
-        response["Cache-Control"] = "no-store, no-cache, must-revalidate, private"
         return response

@@ -82,6 +82,8 @@ def test_the_answer_is_never_cached(api_client, manhattan_program):
     response = post(api_client, MINIMAL)
     assert "no-store" in response["Cache-Control"]
     assert "private" in response["Cache-Control"]
+    assert "no-cache" in response["Cache-Control"]
+    assert "must-revalidate" in response["Cache-Control"]
 
 
 def test_a_plan_to_self_harm_gets_crisis_lines_and_no_programmes(api_client, manhattan_program):
