@@ -13,9 +13,11 @@ import hashlib
 import re
 import sys
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
 from programs.geo import zip_place
 from programs.imports.sync import ProgramRecord
@@ -219,6 +221,30 @@ class SamhsaFileError(ValueError):
     """The file is not a readable SAMHSA directory; the message is one line for the operator."""
 
 
+# What a damaged, truncated or garbled workbook raises from zipfile, zlib, the XML parser
+# and openpyxl's cell reader.
+DAMAGED_FILE_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    ParseError,
+    NotImplementedError,  # an unknown compression method in a garbled zip header
+    KeyError,
+    OSError,
+    EOFError,
+    ValueError,
+)
+
+
+def _unreadable(path: Path, problem: str, error: Exception) -> SamhsaFileError:
+    kind = type(error)
+    name = (
+        kind.__qualname__
+        if kind.__module__ == "builtins"
+        else f"{kind.__module__}.{kind.__qualname__}"
+    )
+    return SamhsaFileError(f"{path.name} {problem}: {name}.")
+
+
 @dataclass(frozen=True)
 class Facility:
     """One row of the Facilities List sheet, as read."""
@@ -279,6 +305,7 @@ def _header_index(header: tuple[object, ...], wanted: tuple[str, ...], sheet: st
 def read_directory(path: Path) -> Directory:
     """Read the workbook (read-only, streaming); raise SamhsaFileError for unusable input."""
     import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
 
     path = Path(path)
     if not path.exists():
@@ -287,11 +314,9 @@ def read_directory(path: Path) -> Directory:
         raise SamhsaFileError(f"{path} is a folder, not an xlsx file.")
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise SamhsaFileError(
-            f"{path.name} is not a readable xlsx workbook (it may be truncated or another "
-            f"format): {error.__class__.__name__}."
-        ) from error
+    except (*DAMAGED_FILE_ERRORS, InvalidFileException) as error:
+        problem = "is not a readable xlsx workbook (it may be truncated or another format)"
+        raise _unreadable(path, problem, error) from error
     try:
         for sheet in (FACILITIES_SHEET, CODES_SHEET):
             if sheet not in workbook.sheetnames:
@@ -300,11 +325,11 @@ def read_directory(path: Path) -> Directory:
         try:
             code_names = _read_codes(workbook[CODES_SHEET])
             facilities = list(_read_facilities(workbook[FACILITIES_SHEET]))
-        except (zipfile.BadZipFile, KeyError, OSError, EOFError) as error:
-            raise SamhsaFileError(
-                f"{path.name} could not be read to the end (it may be truncated): "
-                f"{error.__class__.__name__}."
-            ) from error
+        except SamhsaFileError:
+            raise
+        except DAMAGED_FILE_ERRORS as error:
+            problem = "could not be read to the end (it may be damaged or truncated)"
+            raise _unreadable(path, problem, error) from error
     finally:
         workbook.close()
     if not facilities:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import struct
+import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -98,3 +100,26 @@ def make_workbook(tmp_path: Path) -> WorkbookMaker:
         return path
 
     return make
+
+
+FACILITIES_PART = "xl/worksheets/sheet1.xml"  # openpyxl writes the sheets in order
+
+
+def rewrite_part(path: Path, part: str, change: Callable[[bytes], bytes]) -> None:
+    """Rewrite one part of a workbook's zip, as a damaged or hand-edited file would have it."""
+    with zipfile.ZipFile(path) as source:
+        parts = {info.filename: source.read(info) for info in source.infolist()}
+    parts[part] = change(parts[part])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+
+
+def break_compression(path: Path, part: str) -> None:
+    """Make a part's compressed data start with an invalid deflate block (a zlib error)."""
+    with zipfile.ZipFile(path) as workbook:
+        offset = workbook.getinfo(part).header_offset
+    data = bytearray(path.read_bytes())
+    name_length, extra_length = struct.unpack("<HH", data[offset + 26 : offset + 30])
+    data[offset + 30 + name_length + extra_length] = 0xFF  # final block of the reserved type
+    path.write_bytes(bytes(data))

@@ -17,7 +17,12 @@ from programs.imports import samhsa, sync
 from programs.imports.samhsa import SamhsaFileError
 from programs.imports.services import samhsa_import
 from programs.models import ImportRun, Location, Program
-from tests.programs.imports.conftest import facility
+from tests.programs.imports.conftest import (
+    FACILITIES_PART,
+    break_compression,
+    facility,
+    rewrite_part,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -268,6 +273,10 @@ def test_no_progress_bar_when_output_is_not_a_terminal(make_workbook):
 # --- Bad input: one clear line, nothing written ------------------------------------------
 
 
+READ_TO_THE_END = "could not be read to the end (it may be damaged or truncated)"
+NOT_A_WORKBOOK = "is not a readable xlsx workbook (it may be truncated or another format)"
+
+
 def _error(path: Path, *args: str) -> str:
     with pytest.raises(CommandError) as caught:
         run(path, *args)
@@ -291,7 +300,55 @@ def test_truncated_workbook_is_a_clear_error(make_workbook, tmp_path):
     whole = make_workbook([facility(name1=f"Facility {n}") for n in range(50)]).read_bytes()
     path = tmp_path / "truncated.xlsx"
     path.write_bytes(whole[: len(whole) * 2 // 3])
-    assert "xlsx" in _error(path) or "truncated" in _error(path)
+    message = _error(path)
+    assert "xlsx" in message or "truncated" in message
+    assert message == f"truncated.xlsx {NOT_A_WORKBOOK}: zipfile.BadZipFile."
+
+
+@pytest.mark.parametrize("name", ["directory.csv", "directory.xls"])
+def test_file_saved_in_another_format_is_a_clear_error(tmp_path, name):
+    path = tmp_path / name
+    path.write_text("name1,name2\nA,B\n")
+    message = _error(path)
+    assert f"{name} is not a readable xlsx workbook" in message
+    assert "InvalidFileException" in message
+
+
+def test_folder_instead_of_a_file_is_a_clear_error(tmp_path):
+    assert "is a folder, not an xlsx file" in _error(tmp_path)
+
+
+def _cut_in_half(xml: bytes) -> bytes:
+    return xml[: len(xml) // 2]
+
+
+def _garble_cell_reference(xml: bytes) -> bytes:
+    return xml.replace(b'r="A2"', b'r="A2x"', 1)
+
+
+@pytest.mark.parametrize(
+    ("damage", "problem", "cause"),
+    [
+        (
+            lambda path: rewrite_part(path, FACILITIES_PART, _cut_in_half),
+            READ_TO_THE_END,
+            "xml.etree.ElementTree.ParseError",
+        ),
+        (
+            lambda path: rewrite_part(path, FACILITIES_PART, _garble_cell_reference),
+            READ_TO_THE_END,
+            "ValueError",
+        ),
+        (lambda path: break_compression(path, FACILITIES_PART), NOT_A_WORKBOOK, "zlib.error"),
+    ],
+    ids=["xml cut short", "garbled cell reference", "broken compression"],
+)
+def test_damaged_facilities_sheet_is_a_clear_error(make_workbook, damage, problem, cause):
+    path = make_workbook([facility(name1=f"Facility {n}") for n in range(50)])
+    damage(path)
+
+    assert _error(path) == f"{path.name} {problem}: {cause}."
+    assert not ImportRun.objects.exists()
 
 
 def test_wrong_sheet_names_are_a_clear_error(make_workbook):
