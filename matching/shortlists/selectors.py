@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404
 
 from matching.models import Clinician, ShareLink, Shortlist, ShortlistItem
@@ -64,9 +64,5 @@ def share_link_get_live(*, token: str) -> ShareLink | None:
     items = ShortlistItem.objects.prefetch_related(
         Prefetch("program", queryset=Program.objects.for_detail())
     )
-    link.shortlist = (
-        Shortlist.objects.select_related("clinician")
-        .prefetch_related(Prefetch("items", queryset=items))
-        .get(pk=link.shortlist_id)
-    )
+    prefetch_related_objects([link.shortlist], Prefetch("items", queryset=items))
     return link
