@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from programs.models import STALE_AFTER_DAYS, ImportRun, Program
+from programs.models import STALE_AFTER_DAYS, Program
 from programs.quality import (
     CountRow,
     FreshnessBucket,
@@ -252,7 +252,6 @@ def _quality_dashboard(request: HttpRequest) -> TemplateResponse:
         "stale_after_days": STALE_AFTER_DAYS,
         "app_label": Program._meta.app_label,
         "app_name": Program._meta.app_config.verbose_name,
-        "import_runs_registered": admin.site.is_registered(ImportRun),
         **dashboard_context(report),
     }
     return TemplateResponse(request, "admin/quality.html", context)

@@ -405,6 +405,22 @@ def test_staff_who_may_view_programmes_see_the_dashboard(client, catalogue):
     assert "no-cache" in response["Cache-Control"]  # figures are never served stale
 
 
+def test_import_runs_link_to_their_admin_page_only_for_staff_who_may_view_them(
+    client, admin_client
+):
+    run = ImportRun.objects.create(source=Program.Source.CSV, file_name="april.csv")
+    run_url = reverse("admin:programs_importrun_change", args=[run.pk])
+    assert run_url in admin_client.get(DASHBOARD).content.decode()
+    user = User.objects.create_user("curator", password="pw-staff-123", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_program"))
+    client.force_login(user)
+    html = client.get(DASHBOARD).content.decode()
+    assert "april.csv" in html
+    assert run_url not in html  # it would open a "403 Forbidden" page
+    assert reverse("admin:programs_importrun_changelist") not in html
+    assert client.get(run_url).status_code == 403
+
+
 def test_bar_chart_scales_to_the_largest_value_and_never_hides_a_small_count():
     chart = bar_chart(
         [
