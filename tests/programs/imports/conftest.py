@@ -72,7 +72,10 @@ WorkbookMaker = Callable[..., Path]
 
 @pytest.fixture
 def make_workbook(tmp_path: Path) -> WorkbookMaker:
-    """Build a directory-shaped workbook: ``make_workbook([facility(...), ...])``."""
+    """Build a directory-shaped workbook: ``make_workbook([facility(...), ...])``.
+
+    ``code_rows`` replaces the whole code key sheet, header included.
+    """
     counter = iter(range(1_000_000))
 
     def make(
@@ -81,6 +84,7 @@ def make_workbook(tmp_path: Path) -> WorkbookMaker:
         sheets: Sequence[str] = (FACILITIES_SHEET, CODES_SHEET),
         columns: Sequence[str] = FACILITY_COLUMNS,
         with_header: bool = True,
+        code_rows: Sequence[Sequence[str]] | None = None,
         name: str | None = None,
     ) -> Path:
         workbook = openpyxl.Workbook()
@@ -88,9 +92,13 @@ def make_workbook(tmp_path: Path) -> WorkbookMaker:
         for sheet_name in sheets:
             sheet = workbook.create_sheet(sheet_name)
             if sheet_name == CODES_SHEET:
-                sheet.append([*CODE_COLUMNS, "service_description"])
-                for row in CODE_KEY:
-                    sheet.append([*row, ""])
+                if code_rows is None:
+                    code_rows = [
+                        (*CODE_COLUMNS, "service_description"),
+                        *((*row, "") for row in CODE_KEY),
+                    ]
+                for row in code_rows:
+                    sheet.append(list(row))
             elif with_header:
                 sheet.append(list(columns))
                 for row in facilities:

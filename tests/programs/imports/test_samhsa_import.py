@@ -136,6 +136,20 @@ def test_duplicate_facilities_import_once_and_name_the_duplicate_row(make_workbo
     assert summary.problems == ["row 3: skipped: duplicate of row 2 (Front Range Recovery)"]
 
 
+@pytest.mark.parametrize(
+    ("bad", "reason"),
+    [({"state": "ZZ"}, "unknown state"), ({"city": None}, "missing city")],
+)
+def test_row_without_a_usable_address_is_skipped_and_reported(make_workbook, bad, reason):
+    path = make_workbook([facility(**bad), facility(name1="Placed")])
+
+    output = run(path)
+
+    assert list(Program.objects.values_list("name", flat=True)) == ["Placed"]
+    assert f"row 2: skipped: {reason}" in output
+    assert f"  {reason}: 1" in output
+
+
 def test_row_without_a_name_is_skipped_and_reported(make_workbook):
     path = make_workbook([facility(name1=None), facility(name1="Named")])
 
@@ -366,6 +380,22 @@ def test_missing_columns_are_a_clear_error(make_workbook):
     columns = [c for c in samhsa.FACILITY_COLUMNS if c not in ("zip", "service_code_info")]
     message = _error(make_workbook([facility()], columns=columns))
     assert "lacks the column(s): zip, service_code_info" in message
+
+
+@pytest.mark.parametrize(
+    ("code_rows", "message"),
+    [
+        ([], "Sheet 'Service Code Reference' is empty."),
+        (
+            [("category_code", "service_code")],
+            "Sheet 'Service Code Reference' lacks the column(s): category_name, service_name.",
+        ),
+        ([samhsa.CODE_COLUMNS], "Sheet 'Service Code Reference' has no codes."),
+    ],
+    ids=["empty", "missing columns", "no codes"],
+)
+def test_unusable_code_key_sheet_is_a_clear_error(make_workbook, code_rows, message):
+    assert _error(make_workbook([facility()], code_rows=code_rows)) == message
 
 
 def test_empty_facilities_sheet_is_a_clear_error(make_workbook):
