@@ -138,7 +138,7 @@ class IntakeRequestSerializer(serializers.Serializer):
         child=serializers.ChoiceField(choices=Goal.choices), default=list, max_length=MAX_TERMS
     )
     therapies = _slugs("Modality slugs of kind `therapy` they would like.")
-    format = serializers.ChoiceField(choices=Format.choices, default=Format.EITHER)
+    format = serializers.ChoiceField(choices=Format.choices, default=FORM_FIELDS["format"].initial)
     location = StrictCharField(
         max_length=FORM_FIELDS["location"].max_length,
         help_text='A five-digit ZIP code or "City, ST".',
