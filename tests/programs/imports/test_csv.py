@@ -243,6 +243,80 @@ def _header_row(**cells: str) -> str:
             {"sessions": '[{"weekday": "monday", "start_time": "7pm", "end_time": "9pm"}]'},
             "sessions 1: start_time: ",
         ),
+        # Every other column's bad value, one each.
+        ({"name": "x" * 201}, "name: Ensure this value has at most 200 characters"),
+        (
+            {"organization": "x" * 201},
+            "organization: Ensure this value has at most 200 characters",
+        ),
+        (
+            {"accepting_new_patients": "perhaps"},
+            "accepting_new_patients: expected true or false, got 'perhaps'",
+        ),
+        (
+            {"typical_wait_days": "400"},
+            "typical_wait_days: Ensure this value is less than or equal to 365.",
+        ),
+        ({"offers_php": "sometimes"}, "offers_php: expected true or false, got 'sometimes'"),
+        ({"offers_outpatient": "2"}, "offers_outpatient: expected true or false, got '2'"),
+        ({"intake_phone": "ring ring"}, "intake_phone: Enter a phone number"),
+        (
+            {"hours_per_week": "61"},
+            "hours_per_week: Ensure this value is less than or equal to 60.",
+        ),
+        (
+            {"length_weeks_min": "0"},
+            "length_weeks_min: Ensure this value is greater than or equal to 1.",
+        ),
+        (
+            {"length_weeks_max": "105"},
+            "length_weeks_max: Ensure this value is less than or equal to 104.",
+        ),
+        (
+            {"length_weeks_min": "10", "length_weeks_max": "8"},
+            "length_weeks_max: The longest length must not be below the shortest.",
+        ),
+        ({"max_age": "121"}, "max_age: Ensure this value is less than or equal to 120."),
+        ({"self_pay_cost_usd": "12.50"}, "self_pay_cost_usd: “12.50” value must be an integer."),
+        ({"payment_plans": "often"}, "payment_plans: expected true or false, got 'often'"),
+        ({"source": "fax"}, "source: Value 'fax' is not a valid choice."),
+        ({"source_id": "x" * 65}, "source_id: Ensure this value has at most 64 characters"),
+        ({"modalities": "cbt|telepathy"}, "modalities: unknown slug(s) telepathy"),
+        ({"insurance": "goldcard"}, "insurance: unknown slug(s) goldcard"),
+        ({"populations": "martians"}, "populations: unknown slug(s) martians"),
+        ({"languages": "klingon"}, "languages: unknown slug(s) klingon"),
+        ({"accreditations": "fake-seal"}, "accreditations: unknown slug(s) fake-seal"),
+        (
+            {"locations": '[{"city": "Austin", "state": "TX", "zip_code": "78701", "floor": 3}]'},
+            "locations 1: unknown key(s) floor",
+        ),
+        (
+            {"locations": '[{"state": "TX", "zip_code": "78701"}]'},
+            "locations 1: city: This field cannot be blank.",
+        ),
+        (
+            {
+                "locations": '[{"city": "Austin", "state": "TX", "zip_code": "78701", '
+                '"latitude": 95, "longitude": 0}]'
+            },
+            "locations 1: latitude: Ensure this value is less than or equal to 90.",
+        ),
+        (
+            {"sessions": '[{"weekday": 9, "start_time": "18:00", "end_time": "19:00"}]'},
+            "sessions 1: weekday: expected monday … sunday, got 9",
+        ),
+        (
+            {
+                "sessions": '[{"weekday": "monday", "start_time": "18:00", "end_time": "19:00", '
+                '"room": 2}]'
+            },
+            "sessions 1: unknown key(s) room",
+        ),
+        (
+            {"sessions": '[{"weekday": "monday", "start_time": "18:00"}]'},
+            "sessions 1: end_time: This field cannot be null.",
+        ),
+        ({"sessions": "[1, 2]"}, "sessions: expected a JSON list of objects"),
     ],
 )
 def test_each_bad_cell_is_reported_with_line_and_reason_and_nothing_is_written(cells, reason):
@@ -276,6 +350,14 @@ def test_every_bad_row_is_reported_and_one_bad_row_blocks_the_valid_ones():
     assert not Program.objects.exists()
 
 
+def test_source_id_given_twice_in_the_file_is_reported():
+    text = "name,slug,source,source_id\nA,a,samhsa_2022,x1\nB,b,samhsa_2022,x1\n"
+    with pytest.raises(CsvFormatError) as caught:
+        import_text(text)
+    assert caught.value.errors == ["line 3: source_id: 'x1' is also on line 2"]
+    assert not Program.objects.exists()
+
+
 def test_row_with_the_wrong_number_of_cells_is_reported():
     with pytest.raises(CsvFormatError) as caught:
         import_text("name,slug\nOne,one,extra\n")
@@ -305,12 +387,17 @@ def test_unknown_verifier_is_a_warning_not_an_error():
         ("slug,status\na,draft\n", "Missing required column(s): name."),
         ("name,name\nA,B\n", "Column(s) given twice: name."),
         ("name,slug\n", "The CSV file has a header but no programmes."),
+        (
+            "name\n" + "x" * 200_000 + "\n",
+            "The file is not readable CSV text: field larger than field limit",
+        ),
     ],
 )
 def test_file_level_problems_are_one_clear_error(text, message):
     with pytest.raises(CsvFormatError) as caught:
         import_text(text)
     assert message in str(caught.value)
+    assert not Program.objects.exists()
 
 
 # --- The commands ----------------------------------------------------------------------------
@@ -335,6 +422,19 @@ def test_export_command_filters_by_status(catalogue, capsys):
     call_command("export_programs", "--status", "draft", stderr=io.StringIO())
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 2 and lines[1].startswith("bare-draft,")
+
+
+def test_export_command_to_a_missing_folder_is_a_clear_error(catalogue, tmp_path):
+    path = tmp_path / "missing" / "catalogue.csv"
+    with pytest.raises(CommandError, match="No such folder: "):
+        call_command("export_programs", str(path), stdout=io.StringIO())
+    assert not path.parent.exists()
+
+
+def test_export_command_rejects_an_unknown_status(capsys):
+    with pytest.raises(CommandError, match="invalid choice: 'live'"):
+        call_command("export_programs", "--status", "live", stderr=io.StringIO())
+    assert capsys.readouterr().out == ""
 
 
 def test_import_command_lists_bad_rows_and_exits_with_an_error(tmp_path):
