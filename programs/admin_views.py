@@ -13,9 +13,11 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from programs.models import STALE_AFTER_DAYS, Program
+from programs.models import STALE_AFTER_DAYS, ImportRun, Program
 from programs.quality import (
     CountRow,
     FreshnessBucket,
@@ -146,6 +148,16 @@ def freshness_url(bucket: FreshnessBucket) -> str:
     )
 
 
+def import_run_took(run: ImportRun) -> str | None:
+    """How long a finished run took; in seconds under a minute, where timesince says "0 minutes"."""
+    if run.finished_at is None:
+        return None
+    seconds = round((run.finished_at - run.started_at).total_seconds())
+    if seconds < 60:
+        return ngettext("%(seconds)d second", "%(seconds)d seconds", seconds) % {"seconds": seconds}
+    return timesince(run.started_at, run.finished_at)
+
+
 def _status_counts(rows: Iterable[CountRow], **params: object) -> tuple[LinkedCount, ...]:
     return tuple(
         LinkedCount(row.label, row.count, changelist_url(status__exact=row.key, **params))
@@ -236,6 +248,7 @@ def dashboard_context(report: QualityReport) -> dict[str, object]:
             for group in report.duplicate_groups[:DUPLICATE_GROUPS_SHOWN]
         ),
         "duplicate_groups_not_shown": max(len(report.duplicate_groups) - DUPLICATE_GROUPS_SHOWN, 0),
+        "import_runs": tuple((run, import_run_took(run)) for run in report.import_runs),
     }
 
 

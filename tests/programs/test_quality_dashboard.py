@@ -235,6 +235,21 @@ def test_import_history_lists_the_latest_runs_first(db):
     assert program_quality_report(today=TODAY).import_runs == (newer, older)
 
 
+def test_import_history_says_how_long_each_run_took(admin_client):
+    started = timezone.now() - datetime.timedelta(hours=1)
+    for took in (datetime.timedelta(seconds=42), datetime.timedelta(minutes=3), None):
+        ImportRun.objects.create(
+            source=Program.Source.CSV,
+            file_name="april.csv",
+            started_at=started,
+            finished_at=started + took if took else None,
+        )
+    html = admin_client.get(DASHBOARD).content.decode()
+    assert "<td>42 seconds</td>" in html  # not "0 minutes"
+    assert "<td>3\xa0minutes</td>" in html
+    assert "<td>Not finished</td>" in html
+
+
 def test_the_report_takes_six_queries_however_large_the_catalogue(catalogue):
     with CaptureQueriesContext(connection) as small:
         program_quality_report(today=TODAY)
