@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -336,6 +337,13 @@ class StateAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
 
 
+def _shown(value: object) -> object:
+    """A field value as a curator reads it: yes/no for booleans, a dash for nothing."""
+    if isinstance(value, bool):
+        return gettext_now("Yes") if value else gettext_now("No")
+    return "—" if value in (None, "") else value
+
+
 @admin.register(EditSuggestion)
 class EditSuggestionAdmin(admin.ModelAdmin):
     list_display = ["program", "kind", "from_program_staff", "status", "created_at"]
@@ -371,9 +379,9 @@ class EditSuggestionAdmin(admin.ModelAdmin):
             "<tr><th scope=\"row\">{}</th><td>{}</td><td><strong>{}</strong></td></tr>",
             (
                 (
-                    Program._meta.get_field(field).verbose_name,
-                    getattr(program, field),
-                    value,
+                    capfirst(Program._meta.get_field(field).verbose_name),
+                    _shown(getattr(program, field)),
+                    _shown(value),
                 )
                 for field, value in suggestion.changes.items()
                 if field in EditSuggestion.EDITABLE_FIELDS
