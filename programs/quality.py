@@ -164,7 +164,6 @@ class FreshnessBucket:
 class DuplicateProgram:
     pk: int
     name: str
-    status: str
     status_label: str
 
 
@@ -328,7 +327,7 @@ def _duplicate_groups() -> tuple[DuplicateGroup, ...]:
     for key, zip_code, pk, name, status in rows:
         members = groups.setdefault((key, zip_code), {})
         members[pk] = DuplicateProgram(
-            pk=pk, name=name, status=status, status_label=str(statuses.get(status, status))
+            pk=pk, name=name, status_label=str(statuses.get(status, status))
         )
     return tuple(
         DuplicateGroup(
