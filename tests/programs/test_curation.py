@@ -483,3 +483,11 @@ def test_import_runs_are_read_only_in_the_admin(admin_client):
     assert response.status_code == 403
     run.refresh_from_db()
     assert run.file_name == "directory.xlsx"
+
+
+def test_comparison_shows_yes_and_no_rather_than_true_and_false(admin_client, published):
+    suggestion = _suggestion(published, changes={"accepting_new_patients": False})
+    html = admin_client.get(
+        reverse("admin:programs_editsuggestion_change", args=[suggestion.pk])
+    ).content.decode()
+    assert "<td>Yes</td><td><strong>No</strong></td>" in html
