@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
@@ -38,9 +37,7 @@ class Command(BaseCommand):
                     stream=stream,
                     file_name=path.name,
                     dry_run=options["dry_run"],
-                    progress=lambda items, description: progress_bar(
-                        items, description=description, stream=sys.stderr
-                    ),
+                    progress=progress_bar,
                 )
         except UnicodeDecodeError as error:
             raise CommandError(

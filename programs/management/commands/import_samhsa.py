@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sys
 from argparse import ArgumentParser
-from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -45,13 +43,9 @@ class Command(BaseCommand):
                 path=options["path"],
                 dry_run=options["dry_run"],
                 levels=levels,
-                progress=_bar,
+                progress=progress_bar,
             )
         except samhsa.SamhsaFileError as error:
             raise CommandError(str(error)) from error
         for line in summary.lines():
             self.stdout.write(line)
-
-
-def _bar(items: Sequence[Any], description: str) -> Iterable[Any]:
-    return progress_bar(items, description=description, stream=sys.stderr)
