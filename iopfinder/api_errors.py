@@ -99,7 +99,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
     response = exception_handler(exc, context)
-    if response is None:
+    if response is None or not isinstance(exc, exceptions.APIException):
         # Unexpected: log the traceback (never the request body: it may hold a seeker's
         # answers) and still answer in the documented shape.
         logger.error("Unhandled API error", exc_info=exc)
@@ -119,8 +119,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
             errors=field_errors(exc.detail),
         )
     else:
-        codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
-        detail = exc.detail if isinstance(exc, exceptions.APIException) else ""
+        codes, detail = exc.get_codes(), exc.detail
         body = error_body(
             status=response.status_code,
             code=codes if isinstance(codes, str) else "error",
