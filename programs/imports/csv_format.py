@@ -23,16 +23,16 @@ from django.db.models import QuerySet
 from programs.geo import zip_place
 from programs.imports.sync import (
     LOCATION_FIELDS,
-    RELATION_MODELS,
     SESSION_FIELDS,
     ProgramRecord,
     chunked,
 )
 from programs.models import Location, Program, WeeklySession
+from programs.services import VOCABULARY_RELATIONS
 from programs.states import STATE_CODES
 
 LIST_SEPARATOR = "|"
-RELATION_COLUMNS = tuple(RELATION_MODELS)  # conditions, modalities, insurance, …
+RELATION_COLUMNS = tuple(VOCABULARY_RELATIONS)  # conditions, modalities, insurance, …
 SCALAR_COLUMNS = (
     "name",
     "organization",
@@ -214,7 +214,7 @@ class _RowReader:
         self.columns = columns
         self.terms = {
             relation: set(model.objects.values_list("slug", flat=True))
-            for relation, model in RELATION_MODELS.items()
+            for relation, model in VOCABULARY_RELATIONS.items()
         }
         self.users: dict[str, int] = {}
         if "verified_by" in columns:

@@ -22,6 +22,7 @@ from xml.etree.ElementTree import ParseError
 from programs.geo import zip_place
 from programs.imports.sync import ProgramRecord
 from programs.models import Program, phone_validator
+from programs.services import VOCABULARY_RELATIONS
 from programs.states import STATE_CODES
 
 FACILITIES_SHEET = "Facilities List"
@@ -207,14 +208,7 @@ MANAGED_FIELDS = (
     "max_age",
     "sliding_scale",
 )
-MANAGED_RELATIONS = (
-    "conditions",
-    "modalities",
-    "insurance",
-    "populations",
-    "languages",
-    "accreditations",
-)
+MANAGED_RELATIONS = tuple(VOCABULARY_RELATIONS)  # the code map reaches every vocabulary
 
 
 class SamhsaFileError(ValueError):

@@ -22,7 +22,6 @@ from simple_history.models import HistoricalRecords
 from programs.models import Location, Program, WeeklySession
 from programs.services import VOCABULARY_RELATIONS
 
-RELATION_MODELS: dict[str, type[Model]] = VOCABULARY_RELATIONS
 LOCATION_FIELDS = (
     "name",
     "address_line1",
@@ -97,7 +96,7 @@ def chunked(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
 
 
 def _target(relation: str) -> str:
-    return f"{RELATION_MODELS[relation]._meta.model_name}_id"
+    return f"{VOCABULARY_RELATIONS[relation]._meta.model_name}_id"
 
 
 def _session_sort(values: dict[str, Any]) -> tuple:
@@ -354,8 +353,8 @@ def synchronise(
     """
     progress = progress or (lambda items, _description: items)
     slugs_by_relation = {
-        relation: dict(RELATION_MODELS[relation].objects.values_list("slug", "pk"))
-        for relation in RELATION_MODELS
+        relation: dict(model.objects.values_list("slug", "pk"))
+        for relation, model in VOCABULARY_RELATIONS.items()
     }
     ids_to_slugs = {
         relation: {pk: slug for slug, pk in mapping.items()}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from programs.imports import samhsa
-from programs.imports.sync import RELATION_MODELS
+from programs.services import VOCABULARY_RELATIONS
 
 pytestmark = pytest.mark.django_db
 
@@ -19,8 +19,8 @@ def test_every_mapped_vocabulary_slug_exists():
             relation, _, slug = target.partition(":")
             if relation == "age":
                 assert slug in samhsa.AGE_GROUPS, code
-            elif relation in RELATION_MODELS:
-                if not RELATION_MODELS[relation].objects.filter(slug=slug).exists():
+            elif relation in VOCABULARY_RELATIONS:
+                if not VOCABULARY_RELATIONS[relation].objects.filter(slug=slug).exists():
                     missing.append(f"{code} -> {target}")
             else:
                 assert target in FLAGS, f"{code} -> {target}"
