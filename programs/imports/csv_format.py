@@ -33,7 +33,9 @@ from programs.states import STATE_CODES
 
 LIST_SEPARATOR = "|"
 RELATION_COLUMNS = tuple(VOCABULARY_RELATIONS)  # conditions, modalities, insurance, …
-SCALAR_COLUMNS = (
+# The format's columns, in the order an export writes them (docs/csv-format.md).
+COLUMNS = (
+    "slug",
     "name",
     "organization",
     "description",
@@ -53,6 +55,7 @@ SCALAR_COLUMNS = (
     "length_weeks_min",
     "length_weeks_max",
     "delivery",
+    "licensed_states",
     "min_age",
     "max_age",
     "self_pay_cost_usd",
@@ -61,16 +64,16 @@ SCALAR_COLUMNS = (
     "source",
     "source_id",
     "last_verified_on",
-)
-COLUMNS = (
-    "slug",
-    *SCALAR_COLUMNS[:19],  # identity … delivery
-    "licensed_states",
-    *SCALAR_COLUMNS[19:],  # ages, cost, provenance
     "verified_by",
     *RELATION_COLUMNS,
     "locations",
     "sessions",
+)
+# A plain Program field a cell: all but the key and the relations (lists, JSON, a username).
+SCALAR_COLUMNS = tuple(
+    column
+    for column in COLUMNS
+    if column != "slug" and not Program._meta.get_field(column).is_relation
 )
 REQUIRED_COLUMNS = ("name",)
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -312,8 +315,9 @@ class _RowReader:
     def _location(item: dict[str, Any]) -> dict[str, Any]:
         _only_keys(item, LOCATION_FIELDS)
         values = {name: item.get(name) for name in LOCATION_FIELDS}
-        for name in LOCATION_FIELDS[:6]:
-            values[name] = str(values[name] or "").strip()
+        for name in LOCATION_FIELDS:
+            if name not in ("latitude", "longitude"):
+                values[name] = str(values[name] or "").strip()
         values["state"] = values["state"].upper()
         if "latitude" not in item and "longitude" not in item:
             # Hand-written files may leave coordinates out: place the ZIP offline.
