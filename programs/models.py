@@ -13,7 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from programs.querysets import LocationQuerySet, ProgramQuerySet
+from programs.querysets import (
+    IN_PERSON_DELIVERIES,
+    VIRTUAL_DELIVERIES,
+    LocationQuerySet,
+    ProgramQuerySet,
+)
 from programs.states import STATE_CHOICES, STATE_CODES
 
 # A listing not confirmed with the programme for this long is stale: flagged in the admin,
@@ -378,11 +383,11 @@ class Program(models.Model):
 
     @property
     def offers_virtual(self) -> bool:
-        return self.delivery in (self.Delivery.VIRTUAL, self.Delivery.HYBRID)
+        return self.delivery in VIRTUAL_DELIVERIES
 
     @property
     def offers_in_person(self) -> bool:
-        return self.delivery in (self.Delivery.IN_PERSON, self.Delivery.HYBRID)
+        return self.delivery in IN_PERSON_DELIVERIES
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError

@@ -19,6 +19,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import STALE_AFTER_DAYS, ImportRun, Location, Program, WeeklySession
+from programs.querysets import IN_PERSON_DELIVERIES
 from programs.states import STATES
 from programs.workflow import stale_cutoff
 
@@ -30,8 +31,6 @@ IMPORT_RUNS_SHOWN = 20
 
 # Characters ignored when comparing names, so "Harbor Light, IOP" matches "harbor light iop".
 NAME_IGNORED_CHARACTERS = (" ", ".", ",", "'", "\u2019", "-", "(", ")", "/", '"')
-
-IN_PERSON_DELIVERIES = (Program.Delivery.IN_PERSON, Program.Delivery.HYBRID)
 
 
 class MissingData(models.TextChoices):

@@ -17,6 +17,10 @@ from programs.schedule import session_q
 if TYPE_CHECKING:
     from programs.geo import Place
 
+# Which ways of delivering care (Program.Delivery values) meet in person, and which online.
+IN_PERSON_DELIVERIES = ("in_person", "hybrid")
+VIRTUAL_DELIVERIES = ("virtual", "hybrid")
+
 
 def haversine_miles(latitude: float, longitude: float, prefix: str = "") -> ExpressionWrapper:
     """A database expression: miles from (latitude, longitude) to a row's coordinates."""
@@ -85,10 +89,10 @@ class ProgramQuerySet(models.QuerySet):
         return self.annotate(distance_miles=Subquery(nearest))
 
     def in_person(self) -> ProgramQuerySet:
-        return self.filter(delivery__in=["in_person", "hybrid"])
+        return self.filter(delivery__in=IN_PERSON_DELIVERIES)
 
     def virtual(self) -> ProgramQuerySet:
-        return self.filter(delivery__in=["virtual", "hybrid"])
+        return self.filter(delivery__in=VIRTUAL_DELIVERIES)
 
     def virtual_in_state(self, state: str) -> ProgramQuerySet:
         """Virtual or hybrid programmes licensed to treat people living in ``state``."""
