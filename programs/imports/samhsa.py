@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
+from django.core.exceptions import ValidationError
+
 from programs.geo import zip_place
 from programs.imports.sync import ProgramRecord
 from programs.models import Program, phone_validator
@@ -367,7 +369,7 @@ def _read_facilities(sheet: object) -> Iterator[Facility]:
             street2=values[3],
             city=values[4],
             state=values[5].upper(),
-            zip_code=_zip_text(row[index[6]] if index[6] < len(row) else None),
+            zip_code=_zip_text(values[6]),
             phone=values[7],
             intake1=values[8],
             codes=codes,
@@ -391,7 +393,7 @@ class Mapped:
 def _valid_phone(value: str) -> bool:
     try:
         phone_validator(value)
-    except Exception:  # noqa: BLE001 - a ValidationError; any failure means "not usable"
+    except ValidationError:
         return False
     return True
 
