@@ -274,11 +274,6 @@ def programs_import_csv(
     return _run_recorded(summary, Program.Source.CSV, work, started=started)
 
 
-@dataclass(frozen=True)
-class ExportSummary:
-    rows: int
-
-
-def programs_export_csv(*, queryset: QuerySet[Program], stream: IO[str]) -> ExportSummary:
-    """Write the programmes, with locations and weekly sessions, in our CSV format."""
-    return ExportSummary(rows=csv_format.write_programs_csv(queryset=queryset, stream=stream))
+def programs_export_csv(*, queryset: QuerySet[Program], stream: IO[str]) -> int:
+    """Write the programmes, with locations and weekly sessions, in our CSV format; count them."""
+    return csv_format.write_programs_csv(queryset=queryset, stream=stream)

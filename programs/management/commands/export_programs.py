@@ -42,11 +42,11 @@ class Command(BaseCommand):
             queryset = queryset.filter(source__in=options["source"])
         path: Path | None = options["path"]
         if path is None:
-            summary = programs_export_csv(queryset=queryset, stream=sys.stdout)
-            self.stderr.write(f"Exported {summary.rows} programmes.")
+            rows = programs_export_csv(queryset=queryset, stream=sys.stdout)
+            self.stderr.write(f"Exported {rows} programmes.")
             return
         if not path.parent.is_dir():
             raise CommandError(f"No such folder: {path.parent}")
         with path.open("w", encoding="utf-8", newline="") as stream:
-            summary = programs_export_csv(queryset=queryset, stream=stream)
-        self.stdout.write(f"Exported {summary.rows} programmes to {path}.")
+            rows = programs_export_csv(queryset=queryset, stream=stream)
+        self.stdout.write(f"Exported {rows} programmes to {path}.")
