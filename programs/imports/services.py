@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from programs.imports import csv_format, samhsa
-from programs.imports.sync import Progress, SyncOptions, SyncResult, synchronise
+from programs.imports.sync import ProgramRecord, Progress, SyncOptions, synchronise
 from programs.models import ImportRun, Program
 
 SAMHSA_REASON = "Imported from the SAMHSA National Directory 2022 ({file})"
@@ -119,18 +119,9 @@ class ImportSummary:
         return lines
 
 
-def _apply(summary: ImportSummary, result: SyncResult) -> None:
-    summary.created = result.created
-    summary.updated = result.updated
-    summary.unchanged = result.unchanged
-    summary.kept_confirmed = result.kept_confirmed
-
-
-def _record_run(
-    summary: ImportSummary, source: str, *, started: datetime.datetime, error: str = ""
-) -> None:
+def _record_run(summary: ImportSummary, *, started: datetime.datetime, error: str = "") -> None:
     ImportRun.objects.create(
-        source=source,
+        source=summary.source,
         file_name=summary.file_name,
         started_at=started,
         finished_at=timezone.now(),
@@ -141,24 +132,37 @@ def _record_run(
     )
 
 
-def _run_recorded(
+def _synchronise_recorded(
     summary: ImportSummary,
-    source: str,
-    work: Callable[[], None],
     *,
+    records: list[ProgramRecord],
+    scope: QuerySet[Program] | None,
+    options: SyncOptions,
+    progress: Progress | None,
     started: datetime.datetime,
 ) -> ImportSummary:
-    """Run ``work`` in one transaction; record an ImportRun for real runs, even failed ones."""
+    """Synchronise in one transaction; record an ImportRun for real runs, even failed ones."""
     try:
         with transaction.atomic():
-            work()
+            result = synchronise(
+                records=records,
+                scope=scope,
+                options=options,
+                dry_run=summary.dry_run,
+                progress=progress,
+            )
+            summary.created = result.created
+            summary.updated = result.updated
+            summary.unchanged = result.unchanged
+            summary.kept_confirmed = result.kept_confirmed
+            summary.not_in_file = result.not_in_file
             if not summary.dry_run:
-                _record_run(summary, source, started=started)
+                _record_run(summary, started=started)
     except Exception as error:
         if not summary.dry_run:
             # Outside the rolled-back transaction, so the dashboard sees the failure.
             message = f"Nothing was written: {error.__class__.__name__}: {error}"
-            _record_run(summary, source, started=started, error=message)
+            _record_run(summary, started=started, error=message)
         raise
     return summary
 
@@ -182,7 +186,7 @@ def samhsa_import(
         rows_read=len(directory.facilities),
         code_names=directory.code_names,
     )
-    records = []
+    records: list[ProgramRecord] = []
     first_row: dict[str, int] = {}
     for facility in directory.facilities:
         mapped = samhsa.facility_to_record(facility, levels=level_codes)
@@ -216,19 +220,14 @@ def samhsa_import(
         protect_verified=True,
         change_reason=SAMHSA_REASON.format(file=path.name)[:100],
     )
-
-    def work() -> None:
-        result = synchronise(
-            records=records,
-            scope=Program.objects.filter(source=Program.Source.SAMHSA_2022),
-            options=options,
-            dry_run=dry_run,
-            progress=progress,
-        )
-        _apply(summary, result)
-        summary.not_in_file = result.not_in_file
-
-    return _run_recorded(summary, Program.Source.SAMHSA_2022, work, started=started)
+    return _synchronise_recorded(
+        summary,
+        records=records,
+        scope=Program.objects.filter(source=Program.Source.SAMHSA_2022),
+        options=options,
+        progress=progress,
+        started=started,
+    )
 
 
 def programs_import_csv(
@@ -258,20 +257,14 @@ def programs_import_csv(
         create_defaults={"source": Program.Source.CSV},
         change_reason=CSV_REASON.format(file=file_name)[:100],
     )
-
-    def work() -> None:
-        _apply(
-            summary,
-            synchronise(
-                records=parsed.records,
-                scope=None,
-                options=options,
-                dry_run=dry_run,
-                progress=progress,
-            ),
-        )
-
-    return _run_recorded(summary, Program.Source.CSV, work, started=started)
+    return _synchronise_recorded(
+        summary,
+        records=parsed.records,
+        scope=None,
+        options=options,
+        progress=progress,
+        started=started,
+    )
 
 
 def programs_export_csv(*, queryset: QuerySet[Program], stream: IO[str]) -> int:
