@@ -424,6 +424,12 @@ def test_export_command_filters_by_status(catalogue, capsys):
     assert len(lines) == 2 and lines[1].startswith("bare-draft,")
 
 
+def test_export_command_filters_by_source(catalogue, capsys):
+    call_command("export_programs", "--source", "samhsa_2022", stderr=io.StringIO())
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 2 and lines[1].startswith("harbor-light-evening-iop,")
+
+
 def test_export_command_to_a_missing_folder_is_a_clear_error(catalogue, tmp_path):
     path = tmp_path / "missing" / "catalogue.csv"
     with pytest.raises(CommandError, match="No such folder: "):
