@@ -10,6 +10,7 @@ shows each change and its reason.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -292,7 +293,7 @@ def _unique_slug(name: str, taken: set[str]) -> str:
 
 
 def _record_program_history(
-    programs: list[Program], *, update: bool, options: SyncOptions, now: Any
+    programs: list[Program], *, update: bool, options: SyncOptions, now: datetime.datetime
 ) -> None:
     """One history row per programme, plus its vocabulary snapshot (as simple-history keeps)."""
     if not programs:
@@ -360,15 +361,20 @@ def synchronise(
         relation: {pk: slug for slug, pk in mapping.items()}
         for relation, mapping in slugs_by_relation.items()
     }
-    columns = ("id", options.key_field, "name", "last_verified_on", *options.managed_fields)
+    # Without repeats: "name" and "last_verified_on" may be managed fields as well.
+    columns = list(
+        dict.fromkeys(
+            ("id", options.key_field, "name", "last_verified_on", *options.managed_fields)
+        )
+    )
     keys = [record.key for record in records if record.key]
     if scope is not None:
-        rows = list(scope.values(*dict.fromkeys(columns)))
+        rows = list(scope.values(*columns))
     else:
         rows = []
         for keys_chunk in chunked(keys):
             filters = {f"{options.key_field}__in": keys_chunk}
-            rows.extend(Program.objects.filter(**filters).values(*dict.fromkeys(columns)))
+            rows.extend(Program.objects.filter(**filters).values(*columns))
     by_key = {row[options.key_field]: row for row in rows}
     snapshots = _load_snapshots(rows, options, ids_to_slugs)
 
