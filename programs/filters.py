@@ -38,6 +38,35 @@ class PlaceFilter(django_filters.Filter):
     field_class = PlaceField
 
 
+class TickboxInput(forms.CheckboxInput):
+    """A checkbox that hands the field its raw value, so ``?accepting=maybe`` is an error."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        return data.get(name)
+
+
+class TickboxField(forms.Field):
+    """Ticked (``on``, ``true``, ``1``, ``yes``) or not (absent, empty, ``false``, ``0``, ``no``)."""
+
+    widget = TickboxInput
+    TICKED = frozenset({"on", "true", "1", "yes"})
+    UNTICKED = frozenset({"", "off", "false", "0", "no"})
+
+    def to_python(self, value: Any) -> bool | None:
+        if value is None:
+            return None
+        text = str(value).strip().lower()
+        if text in self.TICKED:
+            return True
+        if text in self.UNTICKED:
+            return False
+        raise forms.ValidationError(_("Use “true” or “false”."), code="invalid")
+
+
+class TickboxFilter(django_filters.BooleanFilter):
+    field_class = TickboxField
+
+
 class Sort:
     DISTANCE = "distance"
     NAME = "name"
@@ -95,10 +124,9 @@ class ProgramFilterSet(django_filters.FilterSet):
     age = django_filters.NumberFilter(
         label=_("Age"), method="filter_age", min_value=0, max_value=120
     )
-    accepting = django_filters.BooleanFilter(
+    accepting = TickboxFilter(
         label=_("Accepting new patients only"),
         method="filter_accepting",
-        widget=forms.CheckboxInput,
     )
     q = django_filters.CharFilter(
         label=_("Search by name or keyword"),

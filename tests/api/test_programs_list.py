@@ -230,6 +230,7 @@ def test_empty_parameters_mean_no_filter(api_client, catalogue):
         ("age=old", "age", "number"),
         ("q=" + "x" * 201, "q", "at most 200"),
         ("sort=random", "sort", "random"),
+        ("accepting=maybe", "accepting", "true"),
     ],
 )
 def test_each_bad_filter_value_is_a_400_naming_the_field(

@@ -143,6 +143,15 @@ def test_results_near_a_place_carry_their_distance_in_miles(catalogue):
         ("population=veterans", ["Newark Morning IOP"]),
         ("accepting=on", ["Austin Afternoon IOP", "Manhattan Evening IOP", "Telehealth IOP"]),
         ("accepting=true", ["Austin Afternoon IOP", "Manhattan Evening IOP", "Telehealth IOP"]),
+        (
+            "accepting=false",
+            [
+                "Austin Afternoon IOP",
+                "Manhattan Evening IOP",
+                "Newark Morning IOP",
+                "Telehealth IOP",
+            ],
+        ),
         ("age=15", ["Newark Morning IOP"]),
         ("age=40", ["Austin Afternoon IOP", "Manhattan Evening IOP", "Telehealth IOP"]),
         ("time=morning", ["Newark Morning IOP"]),
@@ -240,6 +249,7 @@ def test_sort_by_distance_puts_the_nearest_first(catalogue):
         ("format=car", "format", "Select a valid choice"),
         ("time=midnight", "time", "Select a valid choice"),
         ("sort=price", "sort", "Select a valid choice"),
+        ("accepting=maybe", "accepting", "Use “true” or “false”."),
     ],
 )
 def test_bad_parameters_are_reported_on_their_field(catalogue, query, field, message):

@@ -192,6 +192,7 @@ def test_sort_select_offers_distance_name_and_verified(client):
         ("format=car", "format", "Select a valid choice"),
         ("time=midnight", "time", "Select a valid choice"),
         ("sort=price", "sort", "Select a valid choice"),
+        ("accepting=maybe", "accepting", "Use “true” or “false”."),
     ],
 )
 def test_bad_parameter_gives_a_message_by_the_field_and_no_results(
