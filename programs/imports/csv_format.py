@@ -27,8 +27,7 @@ from programs.imports.sync import (
     ProgramRecord,
     chunked,
 )
-from programs.models import Location, Program, WeeklySession
-from programs.services import VOCABULARY_RELATIONS
+from programs.models import VOCABULARY_RELATIONS, Location, Program, WeeklySession
 from programs.states import STATE_CODES
 
 LIST_SEPARATOR = "|"

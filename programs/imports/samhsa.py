@@ -23,8 +23,7 @@ from django.core.exceptions import ValidationError
 
 from programs.geo import zip_place
 from programs.imports.sync import ProgramRecord
-from programs.models import Program, phone_validator
-from programs.services import VOCABULARY_RELATIONS
+from programs.models import VOCABULARY_RELATIONS, Program, phone_validator
 from programs.states import STATE_CODES
 
 FACILITIES_SHEET = "Facilities List"

@@ -20,8 +20,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-from programs.models import Location, Program, WeeklySession
-from programs.services import VOCABULARY_RELATIONS
+from programs.models import VOCABULARY_RELATIONS, Location, Program, WeeklySession
 
 LOCATION_FIELDS = (
     "name",

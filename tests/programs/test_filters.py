@@ -1,6 +1,5 @@
 """Every directory filter, alone and combined, through the shared FilterSet."""
 
-import datetime
 from urllib.parse import urlencode
 
 import pytest
@@ -9,7 +8,7 @@ from django.http import QueryDict
 
 from programs.models import Program
 from programs.selectors import program_filterset
-from tests.factories import LocationFactory, ProgramFactory, WeeklySessionFactory
+from tests.factories import LocationFactory, ProgramFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,79 +23,6 @@ def errors(query: str) -> dict:
     filterset = program_filterset(params=QueryDict(query))
     assert not filterset.is_valid()
     return filterset.errors
-
-
-@pytest.fixture
-def catalogue(db):
-    """Three published programmes in NYC, Newark and Austin plus a virtual one and a draft."""
-    nyc = ProgramFactory(
-        name="Manhattan Evening IOP",
-        description="Skills groups for depression in the evening.",
-        conditions=["depression", "anxiety"],
-        modalities=["cbt", "group-therapy"],
-        insurance=["aetna", "medicaid"],
-        languages=["en", "es"],
-        populations=["lgbtq"],
-        last_verified_on=datetime.date(2026, 9, 1),
-    )
-    LocationFactory(program=nyc)
-    WeeklySessionFactory(
-        program=nyc, weekday=0, start_time=datetime.time(18), end_time=datetime.time(21)
-    )
-    newark = ProgramFactory(
-        name="Newark Morning IOP",
-        organization="Garden State Health",
-        conditions=["alcohol-use", "co-occurring"],
-        modalities=["dbt"],
-        insurance=["cigna"],
-        languages=["en"],
-        populations=["veterans"],
-        accepting_new_patients=False,
-        min_age=13,
-        max_age=17,
-        last_verified_on=datetime.date(2026, 11, 1),
-    )
-    LocationFactory(
-        program=newark,
-        city="Newark",
-        state="NJ",
-        zip_code="07102",
-        latitude=40.7357,
-        longitude=-74.1724,
-    )
-    WeeklySessionFactory(
-        program=newark, weekday=1, start_time=datetime.time(9), end_time=datetime.time(12)
-    )
-    WeeklySessionFactory(
-        program=newark, weekday=5, start_time=datetime.time(10), end_time=datetime.time(13)
-    )
-    austin = ProgramFactory(
-        name="Austin Afternoon IOP",
-        conditions=["depression"],
-        insurance=["aetna"],
-        last_verified_on=None,
-    )
-    LocationFactory(
-        program=austin,
-        city="Austin",
-        state="TX",
-        zip_code="78701",
-        latitude=30.2672,
-        longitude=-97.7431,
-    )
-    WeeklySessionFactory(
-        program=austin, weekday=3, start_time=datetime.time(13), end_time=datetime.time(16)
-    )
-    virtual = ProgramFactory(
-        name="Telehealth IOP",
-        delivery=Program.Delivery.VIRTUAL,
-        licensed_states=["NY", "TX"],
-        conditions=["depression"],
-        last_verified_on=datetime.date(2025, 1, 1),
-    )
-    draft = ProgramFactory(name="Draft IOP", status=Program.Status.DRAFT, conditions=["depression"])
-    LocationFactory(program=draft)
-    return {"nyc": nyc, "newark": newark, "austin": austin, "virtual": virtual}
 
 
 def test_directory_lists_only_published_programmes_by_name(catalogue):

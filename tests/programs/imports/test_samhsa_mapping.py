@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from programs.imports import samhsa
-from programs.services import VOCABULARY_RELATIONS
+from programs.models import VOCABULARY_RELATIONS
 
 pytestmark = pytest.mark.django_db
 
