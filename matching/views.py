@@ -59,6 +59,5 @@ def intake(request: HttpRequest) -> HttpResponse:
             request, template, {"form": form, "result": result, "level": result.level_of_care}
         )
     # Answers about mental health must not linger in caches or browser history.
-    add_never_cache_headers(response)
-    response["Cache-Control"] = "no-store, no-cache, must-revalidate, private"
+    add_never_cache_headers(response)  # no-store, no-cache, must-revalidate, private
     return response
