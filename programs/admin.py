@@ -23,6 +23,7 @@ from programs import services
 from programs.admin_filters import DuplicateListFilter, MissingDataListFilter, StaleListFilter
 from programs.imports.admin_actions import export_programs_csv
 from programs.models import (
+    VOCABULARY_RELATIONS,
     Accreditation,
     Condition,
     EditSuggestion,
@@ -111,15 +112,7 @@ class ProgramAdmin(SimpleHistoryAdmin):
         "intake_phone",
     ]
     prepopulated_fields = {"slug": ("name",)}
-    autocomplete_fields = [
-        "conditions",
-        "modalities",
-        "insurance",
-        "populations",
-        "languages",
-        "accreditations",
-        "licensed_states",
-    ]
+    autocomplete_fields = [*VOCABULARY_RELATIONS, "licensed_states"]
     # Status changes go through the workflow (actions and buttons), never a bare edit.
     readonly_fields = ["status", "last_verified_on", "verified_by", "created_at", "updated_at"]
     # Curators paste bare domains ("example.org"); assume https, as Django 6 will.

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programs.demo import DemoProgram, generate_demo_programs
+from programs.imports.sync import program_history_bulk_record
 from programs.models import (
     VOCABULARY_RELATIONS,
     EditSuggestion,
@@ -97,6 +98,14 @@ def _write_batch(batch: Iterable[DemoProgram]) -> int:
             for demo in batch
             for code in demo.licensed_states
         ]
+    )
+    # A first history row for each listing, so an admin's first edit shows what it changed.
+    now = timezone.now()
+    reason = _("Demo data created")
+    program_history_bulk_record(programs, update=False, reason=reason, now=now)
+    Location.history.bulk_history_create(locations, default_change_reason=reason, default_date=now)
+    WeeklySession.history.bulk_history_create(
+        sessions, default_change_reason=reason, default_date=now
     )
     return len(programs)
 

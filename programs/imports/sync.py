@@ -291,8 +291,8 @@ def _unique_slug(name: str, taken: set[str]) -> str:
     return slug
 
 
-def _record_program_history(
-    programs: list[Program], *, update: bool, options: SyncOptions, now: datetime.datetime
+def program_history_bulk_record(
+    programs: list[Program], *, update: bool, reason: str, now: datetime.datetime
 ) -> None:
     """One history row per programme, plus its vocabulary snapshot (as simple-history keeps)."""
     if not programs:
@@ -307,7 +307,7 @@ def _record_program_history(
         records = Program.history.bulk_history_create(
             batch,
             update=update,
-            default_change_reason=options.change_reason,
+            default_change_reason=reason,
             default_date=now,
         )
         by_program = {record.id: record.pk for record in records}
@@ -441,6 +441,7 @@ def synchronise(
             writer.children(program.pk, record, snapshots[program.pk])
         writer.flush()
     Program.objects.bulk_update(updated, [*options.managed_fields, "updated_at"], batch_size=BATCH)
-    _record_program_history(created, update=False, options=options, now=writer.now)
-    _record_program_history(updated, update=True, options=options, now=writer.now)
+    reason = options.change_reason
+    program_history_bulk_record(created, update=False, reason=reason, now=writer.now)
+    program_history_bulk_record(updated, update=True, reason=reason, now=writer.now)
     return result

@@ -70,3 +70,21 @@ def test_bad_arguments_are_refused_and_nothing_is_written(arguments):
     with pytest.raises(CommandError):
         call_command("seed_demo", *arguments)
     assert Program.objects.count() == 0
+
+
+def test_demo_programmes_start_their_history_so_a_first_edit_shows_a_diff():
+    from programs.services import demo_programs_seed
+
+    demo_programs_seed(count=3, seed=7)
+    program = Program.objects.filter(source=Program.Source.DEMO).first()
+    first = program.history.get()
+    assert first.history_change_reason == "Demo data created"
+    assert {link.condition_id for link in first.conditions.all()} == set(
+        program.conditions.values_list("pk", flat=True)
+    )
+    assert program.locations.first().history.count() == 1
+
+    program.phone = "(555) 010-2468"
+    program.save()
+    delta = program.history.first().diff_against(first)
+    assert [change.field for change in delta.changes] == ["phone"]
