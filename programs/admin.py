@@ -209,14 +209,17 @@ class ProgramAdmin(SimpleHistoryAdmin):
         for message in refused:
             self.message_user(request, message, messages.ERROR)
 
-    @admin.action(description=_("Mark selected programmes as verified today"), permissions=["change"])
+    @admin.action(
+        description=_("Mark selected programmes as verified today"), permissions=["change"]
+    )
     def mark_verified(self, request: HttpRequest, queryset: QuerySet[Program]) -> None:
         programs = list(queryset)
         for program in programs:
             services.program_verify(program=program, user=request.user)
         self.message_user(
             request,
-            gettext_now("%(count)d programme(s) marked as verified today.") % {"count": len(programs)},
+            gettext_now("%(count)d programme(s) marked as verified today.")
+            % {"count": len(programs)},
             messages.SUCCESS,
         )
 
@@ -369,7 +372,7 @@ class EditSuggestionAdmin(admin.ModelAdmin):
         program = suggestion.program
         rows = format_html_join(
             "",
-            "<tr><th scope=\"row\">{}</th><td>{}</td><td><strong>{}</strong></td></tr>",
+            '<tr><th scope="row">{}</th><td>{}</td><td><strong>{}</strong></td></tr>',
             (
                 (
                     capfirst(Program._meta.get_field(field).verbose_name),
@@ -381,8 +384,8 @@ class EditSuggestionAdmin(admin.ModelAdmin):
             ),
         )
         return format_html(
-            "<table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th>"
-            "<th scope=\"col\">{}</th></tr></thead><tbody>{}</tbody></table>",
+            '<table><thead><tr><th scope="col">{}</th><th scope="col">{}</th>'
+            '<th scope="col">{}</th></tr></thead><tbody>{}</tbody></table>',
             gettext_now("Field"),
             gettext_now("Now"),
             gettext_now("Suggested"),

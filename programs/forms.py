@@ -51,9 +51,7 @@ class SuggestionForm(forms.Form):
         required=False,
         help_text=_("Only if you are happy for us to ask you a question about this listing."),
     )
-    from_program_staff = forms.BooleanField(
-        label=_("I work for this programme"), required=False
-    )
+    from_program_staff = forms.BooleanField(label=_("I work for this programme"), required=False)
     # A honeypot: hidden from people by CSS, left empty by them, filled in by spam robots.
     homepage = forms.CharField(
         label=_("Leave this field empty"),

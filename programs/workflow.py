@@ -67,4 +67,3 @@ def publish_problem(program: Program) -> str | None:
 def stale_cutoff(today: datetime.date) -> datetime.date:
     """Listings last verified before this date are stale (see Program.is_stale)."""
     return today - datetime.timedelta(days=STALE_AFTER_DAYS)
-
