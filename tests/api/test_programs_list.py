@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import LocationFactory, ProgramFactory
+from tests.programs.filter_cases import EACH_FILTER_ALONE
 
 pytestmark = pytest.mark.django_db
 
@@ -139,36 +140,11 @@ def test_radius_narrows_and_widens_the_search(api_client, catalogue):
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("condition=alcohol-use", ["Newark Morning IOP"]),
-        (
-            "condition=anxiety&condition=alcohol-use",
-            ["Manhattan Evening IOP", "Newark Morning IOP"],
-        ),
-        ("modality=dbt", ["Newark Morning IOP"]),
+        *EACH_FILTER_ALONE,
         ("insurance=cigna", ["Newark Morning IOP"]),
-        ("language=es", ["Manhattan Evening IOP"]),
-        ("population=veterans", ["Newark Morning IOP"]),
-        ("time=morning", ["Newark Morning IOP"]),
-        ("time=evening&time=afternoon", ["Austin Afternoon IOP", "Manhattan Evening IOP"]),
-        ("time=weekend", ["Newark Morning IOP"]),
-        ("age=15", ["Newark Morning IOP"]),
-        ("age=40", ["Austin Afternoon IOP", "Manhattan Evening IOP", "Telehealth IOP"]),
-        ("accepting=true", ["Austin Afternoon IOP", "Manhattan Evening IOP", "Telehealth IOP"]),
-        (
-            "accepting=false",
-            [
-                "Austin Afternoon IOP",
-                "Manhattan Evening IOP",
-                "Newark Morning IOP",
-                "Telehealth IOP",
-            ],
-        ),
         ("format=in_person&near=10001", ["Manhattan Evening IOP", "Newark Morning IOP"]),
-        ("format=virtual", ["Telehealth IOP"]),
         ("format=virtual&near=10001", ["Telehealth IOP"]),
         ("format=virtual&near=07102", []),
-        ("q=Manhattan", ["Manhattan Evening IOP"]),
-        ("q=Garden State", ["Newark Morning IOP"]),
         ("condition=depression&insurance=aetna&near=10001", ["Manhattan Evening IOP"]),
     ],
 )

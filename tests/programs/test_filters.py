@@ -9,6 +9,7 @@ from django.http import QueryDict
 from programs.models import Program
 from programs.selectors import program_filterset
 from tests.factories import LocationFactory, ProgramFactory
+from tests.programs.filter_cases import EACH_FILTER_ALONE
 
 pytestmark = pytest.mark.django_db
 
@@ -57,44 +58,7 @@ def test_results_near_a_place_carry_their_distance_in_miles(catalogue):
 
 @pytest.mark.parametrize(
     ("query", "expected"),
-    [
-        ("condition=alcohol-use", ["Newark Morning IOP"]),
-        (
-            "condition=anxiety&condition=alcohol-use",
-            ["Manhattan Evening IOP", "Newark Morning IOP"],
-        ),
-        ("modality=dbt", ["Newark Morning IOP"]),
-        ("insurance=aetna", ["Austin Afternoon IOP", "Manhattan Evening IOP"]),
-        ("language=es", ["Manhattan Evening IOP"]),
-        ("population=veterans", ["Newark Morning IOP"]),
-        ("accepting=on", ["Austin Afternoon IOP", "Manhattan Evening IOP", "Telehealth IOP"]),
-        ("accepting=true", ["Austin Afternoon IOP", "Manhattan Evening IOP", "Telehealth IOP"]),
-        (
-            "accepting=false",
-            [
-                "Austin Afternoon IOP",
-                "Manhattan Evening IOP",
-                "Newark Morning IOP",
-                "Telehealth IOP",
-            ],
-        ),
-        ("age=15", ["Newark Morning IOP"]),
-        ("age=40", ["Austin Afternoon IOP", "Manhattan Evening IOP", "Telehealth IOP"]),
-        ("time=morning", ["Newark Morning IOP"]),
-        ("time=afternoon", ["Austin Afternoon IOP"]),
-        ("time=evening", ["Manhattan Evening IOP"]),
-        ("time=weekend", ["Newark Morning IOP"]),
-        ("time=evening&time=afternoon", ["Austin Afternoon IOP", "Manhattan Evening IOP"]),
-        ("format=virtual", ["Telehealth IOP"]),
-        (
-            "format=in_person",
-            ["Austin Afternoon IOP", "Manhattan Evening IOP", "Newark Morning IOP"],
-        ),
-        ("q=Manhattan", ["Manhattan Evening IOP"]),
-        ("q=Garden State", ["Newark Morning IOP"]),
-        ("q=austin", ["Austin Afternoon IOP"]),
-        ("q=zebra", []),
-    ],
+    EACH_FILTER_ALONE,
 )
 def test_each_filter_alone(catalogue, query, expected):
     assert names(query) == expected
