@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from matching.intake import Format, Intake
 from matching.rules import Context, CriterionResult, score
-from matching.screening import LevelOfCare, screen
+from matching.screening import Level, LevelOfCare, screen
 from matching.selectors import match_candidates, vocabulary_load
 from programs.models import Program
 
@@ -63,6 +63,9 @@ def match_programs(*, intake: Intake, today: datetime.date | None = None) -> Mat
             m.program.pk,
         )
     )
+    if level.level == Level.HIGHER_CARE:
+        # Step-up guidance: programmes that can also give more intensive care come first.
+        ranked.sort(key=lambda m: not m.program.offers_php)
     results = tuple(ranked[:RESULT_LIMIT])
     return MatchResult(
         level_of_care=level,

@@ -8,9 +8,14 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.debug import sensitive_post_parameters
 
 from matching.forms import IntakeForm
-from matching.services import match_programs
+from matching.screening import Level, screen
+from matching.services import MatchResult, match_programs
 
 RELAXATIONS = {"wider", "virtual", "any_insurance", "any_language", "waitlist"}
+OUTCOME_TEMPLATES = {
+    Level.CRISIS: "matching/crisis.html",
+    Level.HIGHER_CARE: "matching/higher_care.html",
+}
 
 
 def _relaxed(data: QueryDict, relax: str) -> QueryDict:
@@ -33,9 +38,23 @@ def _relaxed(data: QueryDict, relax: str) -> QueryDict:
     return data
 
 
+def render_match(
+    request: HttpRequest, *, form: IntakeForm, result: MatchResult, status: int = 200
+) -> HttpResponse:
+    """The page for a screened intake: crisis help, step-up guidance, or ranked matches."""
+    level = result.level_of_care
+    template = OUTCOME_TEMPLATES.get(level.level, "matching/match_results.html")
+    response = render(
+        request, template, {"form": form, "result": result, "level": level}, status=status
+    )
+    # Answers about mental health must not linger in caches or browser history.
+    add_never_cache_headers(response)  # no-store, no-cache, must-revalidate, private
+    return response
+
+
 @sensitive_post_parameters()
 def intake(request: HttpRequest) -> HttpResponse:
-    """GET shows the questionnaire; POST screens and ranks, or re-shows it with messages."""
+    """GET shows the questionnaire; POST screens (safety first) and ranks, or asks again."""
     if request.method != "POST":
         response = render(request, "matching/intake_form.html", {"form": IntakeForm()})
         add_never_cache_headers(response)
@@ -46,18 +65,11 @@ def intake(request: HttpRequest) -> HttpResponse:
     if relax in RELAXATIONS:
         data = _relaxed(data, relax)
     form = IntakeForm(data)
-    if not form.is_valid() or data.get("edit"):
-        response = render(request, "matching/intake_form.html", {"form": form})
-    else:
-        result = match_programs(intake=form.to_intake())
-        template = (
-            "matching/crisis.html"
-            if not result.level_of_care.show_programs
-            else "matching/match_results.html"
-        )
-        response = render(
-            request, template, {"form": form, "result": result, "level": result.level_of_care}
-        )
-    # Answers about mental health must not linger in caches or browser history.
-    add_never_cache_headers(response)  # no-store, no-cache, must-revalidate, private
+    intake = form.screened_intake()
+    # A crisis answer wins over every other answer, valid or not, and over "Change my answers".
+    crisis = intake is not None and screen(intake).level == Level.CRISIS
+    if intake is not None and (crisis or not data.get("edit")):
+        return render_match(request, form=form, result=match_programs(intake=intake))
+    response = render(request, "matching/intake_form.html", {"form": form})
+    add_never_cache_headers(response)
     return response

@@ -19,8 +19,14 @@ from matching.services import match_programs
 EXAMPLE_INTAKE = {
     "conditions": ["depression", "anxiety"],
     "severity": "moderate",
-    "self_harm_thoughts": False,
-    "self_harm_plan": False,
+    "wish_dead": False,
+    "suicidal_thoughts": False,
+    "suicide_behavior": "never",
+    "harm_others": False,
+    "psychosis_danger": False,
+    "medical_danger": False,
+    "recent_hospitalization": False,
+    "needs_withdrawal_support": False,
     "format": "either",
     "location": "10001",
     "radius": 25,
@@ -44,9 +50,18 @@ class MatchView(APIView):
         tags=["Matching"],
         summary="Match an intake to programmes",
         description=(
-            "The same questions and rules as the questionnaire at /match/. `level` is "
-            "`crisis`, `higher_care`, `iop` or `outpatient`; `crisis` comes with crisis lines "
-            "and no programmes. This is guidance to discuss with a clinician, not a diagnosis. "
+            "The same questions and rules as the questionnaire at /match/, validated by the "
+            "same core. Safety comes first: the C-SSRS screener (`wish_dead`, "
+            "`suicidal_thoughts`; `suicide_method`, `suicide_intent` and `suicide_plan` when "
+            "`suicidal_thoughts` is true; `suicide_behavior`) and `harm_others`, "
+            "`psychosis_danger`, `medical_danger`, `recent_hospitalization`, "
+            "`needs_withdrawal_support`. A crisis answer (`suicide_intent` or `suicide_plan` "
+            "true, `suicide_behavior` `past_3_months`, or `harm_others` true) answers 200 with "
+            "`level: crisis`, crisis lines and no programmes, whatever else is missing or "
+            "invalid. Otherwise every safety question is required, unknown keys are a 400, "
+            "and `level` is `higher_care` (step-up guidance: programmes that also offer PHP "
+            "first, `danger_signs` where they apply), `iop` or `outpatient` (never with any "
+            "suicidal thoughts). This is guidance to discuss with a clinician, not a diagnosis. "
             "Nothing about the intake is stored or logged, and the answer is `no-store`."
         ),
         request=IntakeRequestSerializer,

@@ -52,6 +52,7 @@ from matching.shortlists.services import (
     shortlist_item_remove,
     shortlist_update,
 )
+from matching.views import render_match
 
 
 def _error_messages(error: ValidationError) -> list[str]:
@@ -215,7 +216,8 @@ def item_add_from_match(request: HttpRequest, *, clinician: Clinician) -> HttpRe
     intake_form = IntakeForm(request.POST)
     shortlists = _clinician_shortlists(clinician)
     add_form = AddProgramForm(request.POST, shortlists=shortlists)
-    if not intake_form.is_valid():
+    intake = intake_form.screened_intake()
+    if intake is None:
         response = render(request, "matching/intake_form.html", {"form": intake_form}, status=400)
         return _no_store(response)
     status = 200
@@ -230,14 +232,9 @@ def item_add_from_match(request: HttpRequest, *, clinician: Clinician) -> HttpRe
         for errors in add_form.errors.values():
             for message in errors:
                 messages.error(request, message)
-    result = match_programs(intake=intake_form.to_intake())
-    response = render(
-        request,
-        "matching/match_results.html",
-        {"form": intake_form, "result": result, "level": result.level_of_care},
-        status=status,
+    return render_match(
+        request, form=intake_form, result=match_programs(intake=intake), status=status
     )
-    return _no_store(response)
 
 
 # --- Sharing -----------------------------------------------------------------------------------

@@ -101,7 +101,7 @@ def test_required_private_carrier_is_met_by_a_generic_private_insurance_listing(
 
 
 def test_crisis_returns_no_programmes(evening_cbt_program):
-    result = match_programs(intake=make_intake(self_harm_plan=True))
+    result = match_programs(intake=make_intake(suicidal_thoughts=True, suicide_plan=True))
     assert result.level_of_care.level == "crisis" and result.results == ()
 
 

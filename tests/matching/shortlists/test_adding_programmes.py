@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from matching.models import Shortlist, ShortlistItem
 from tests.factories import LocationFactory, ProgramFactory, ShortlistFactory
+from tests.intake_answers import SAFE_FORM
 
 pytestmark = pytest.mark.django_db
 
@@ -16,10 +17,8 @@ ADD_BUTTON = "Add to shortlist"
 MATCH_ANSWERS = {
     "conditions": ["depression", "anxiety"],
     "severity": "moderate",
-    "self_harm_thoughts": "yes",
-    "self_harm_plan": "no",
-    "recent_hospitalization": "no",
-    "needs_withdrawal_support": "no",
+    **SAFE_FORM,
+    "wish_dead": "yes",
     "format": "either",
     "location": "10001",
     "radius": "25",
