@@ -6,9 +6,8 @@ import datetime
 import math
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _
-
-from matching.intake import Format, Intake
+from matching.intake import Intake
+from matching.relax import Suggestion, relax_suggestions
 from matching.rules import Context, CriterionResult, score
 from matching.screening import Level, LevelOfCare, screen
 from matching.selectors import match_candidates, vocabulary_load
@@ -37,7 +36,7 @@ class ProgramMatch:
 class MatchResult:
     level_of_care: LevelOfCare
     results: tuple[ProgramMatch, ...]
-    suggestions: tuple[str, ...] = ()
+    suggestions: tuple[Suggestion, ...] = ()
 
 
 def match_programs(*, intake: Intake, today: datetime.date | None = None) -> MatchResult:
@@ -72,28 +71,3 @@ def match_programs(*, intake: Intake, today: datetime.date | None = None) -> Mat
         results=results,
         suggestions=() if results else relax_suggestions(intake),
     )
-
-
-def relax_suggestions(intake: Intake) -> tuple[str, ...]:
-    """What to loosen when nothing fits, most helpful first."""
-    suggestions = []
-    if intake.format != Format.VIRTUAL and intake.radius < 100:
-        suggestions.append(
-            _("Travel further: try %(miles)d miles.")
-            % {"miles": min(intake.radius * 2 if intake.radius >= 25 else 50, 500)}
-        )
-    if intake.format == Format.IN_PERSON:
-        suggestions.append(_("Include virtual programmes licensed in your state."))
-    if intake.insurance_required:
-        suggestions.append(
-            _(
-                "Show programmes that don't list your insurance: many still take it, or offer sliding-scale fees."
-            )
-        )
-    if intake.language_required:
-        suggestions.append(
-            _("Show programmes that don't list your language: many offer interpreters.")
-        )
-    if not intake.accept_waitlist:
-        suggestions.append(_("Include programmes with a waitlist."))
-    return tuple(suggestions)

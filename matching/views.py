@@ -2,40 +2,20 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.debug import sensitive_post_parameters
 
 from matching.forms import IntakeForm
+from matching.relax import relax_answers
 from matching.screening import Level, screen
 from matching.services import MatchResult, match_programs
 
-RELAXATIONS = {"wider", "virtual", "any_insurance", "any_language", "waitlist"}
 OUTCOME_TEMPLATES = {
     Level.CRISIS: "matching/crisis.html",
     Level.HIGHER_CARE: "matching/higher_care.html",
 }
-
-
-def _relaxed(data: QueryDict, relax: str) -> QueryDict:
-    """The same answers with one constraint loosened, from an empty-results suggestion."""
-    data = data.copy()
-    if relax == "wider":
-        try:
-            radius = int(data.get("radius") or 25)
-        except ValueError:
-            radius = 25
-        data["radius"] = str(min(max(radius * 2, 50), 500))
-    elif relax == "virtual":
-        data["format"] = "either"
-    elif relax == "any_insurance":
-        data.pop("insurance_required", None)
-    elif relax == "any_language":
-        data.pop("language_required", None)
-    elif relax == "waitlist":
-        data["accept_waitlist"] = "on"
-    return data
 
 
 def render_match(
@@ -61,11 +41,12 @@ def intake(request: HttpRequest) -> HttpResponse:
         return response
 
     data = request.POST
-    relax = data.get("relax", "")
-    if relax in RELAXATIONS:
-        data = _relaxed(data, relax)
     form = IntakeForm(data)
     intake = form.screened_intake()
+    relaxed = relax_answers(data, intake) if intake is not None and data.get("relax") else None
+    if relaxed is not None:
+        data, form = relaxed, IntakeForm(relaxed)
+        intake = form.screened_intake()
     # A crisis answer wins over every other answer, valid or not, and over "Change my answers".
     crisis = intake is not None and screen(intake).level == Level.CRISIS
     if intake is not None and (crisis or not data.get("edit")):

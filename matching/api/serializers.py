@@ -383,8 +383,10 @@ class MatchResponseSerializer(serializers.Serializer):
     results = ProgramMatchSerializer(
         many=True, read_only=True, help_text="Best first; always empty for the crisis level."
     )
-    suggestions = serializers.ListField(
-        child=serializers.CharField(),
-        read_only=True,
-        help_text="What to loosen when nothing fits.",
+    suggestions = serializers.SerializerMethodField(
+        help_text="What to loosen when nothing fits, most helpful first."
     )
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_suggestions(self, result: Any) -> list[str]:
+        return [suggestion.text for suggestion in result.suggestions]

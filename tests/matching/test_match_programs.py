@@ -115,7 +115,7 @@ def test_empty_result_suggests_what_to_relax(db):
         intake=make_intake(format="in_person", insurance="aetna", insurance_required=True)
     )
     assert result.results == ()
-    text = " ".join(result.suggestions)
+    text = " ".join(suggestion.text for suggestion in result.suggestions)
     assert "Travel further" in text and "virtual" in text and "insurance" in text
 
 
