@@ -21,8 +21,8 @@ from rest_framework.fields import SkipField
 from iopfinder.api_errors import NON_FIELD_ERRORS
 from matching.forms import FREQUENCY, GAD7_ITEMS, PHQ9_ITEMS, IntakeForm
 from matching.intake import Format, Goal, Intake, Severity, SuicideBehavior
-from matching.screening import RETIRED_NAMES, Level, LevelOfCare
-from matching.validation import SAFETY_REQUIRED, IntakeInvalid, intake_build
+from matching.screening import Level, LevelOfCare
+from matching.validation import RETIRED_NAMES, SAFETY_REQUIRED, IntakeInvalid, intake_build
 from programs.api.serializers import MilesField, ProgramSummarySerializer
 from programs.filters import PlaceField
 from programs.models import Condition, Insurance, Language, Modality, Population, Vocabulary
@@ -182,7 +182,7 @@ def _messages(detail: Any) -> list[str]:
     """A field's messages as a flat list (a list's item errors come as {index: [...]})."""
     if isinstance(detail, Mapping):
         return [
-            f"{_('Item')} {int(index) + 1}: {message}"
+            _("Item %(number)d: %(message)s") % {"number": int(index) + 1, "message": message}
             for index, messages in detail.items()
             for message in _messages(messages)
         ]
