@@ -43,6 +43,9 @@ SCHEDULE_UNKNOWN_SHARE = 0.5
 # A listing that satisfies the plan only at the other level (a carrier for "private insurance",
 # or "private insurance" for a carrier) earns this share: the seeker must check the plan.
 CHECK_PLAN_SHARE = 0.6
+# Self-pay at a programme that lists sliding-scale fees but not self-pay: a miss (the filter
+# admits only a listing of self-pay), yet the fees say it takes people paying for themselves.
+SLIDING_SCALE_SHARE = 0.5
 # The main concern's share of the condition points when other concerns were chosen too.
 MAIN_CONCERN_SHARE = 0.6
 # With a blank age, a programme is "open" when it takes every adult.
@@ -537,9 +540,8 @@ class InsuranceRule(BaseRule):
                 }
             return self.reason(role, text, earned=CHECK_PLAN_SHARE, met=True)
         if plan == SELF_PAY and program.sliding_scale:
-            # The filter admits only a listing of self-pay; sliding-scale fees still help.
             text = _("Doesn't list self-pay, but has sliding-scale fees")
-            return self.reason(role, text, earned=0.5, met=False)
+            return self.reason(role, text, earned=SLIDING_SCALE_SHARE, met=False)
         if plan == PRIVATE_INSURANCE:
             text = _("Doesn't list private insurance")
         else:
