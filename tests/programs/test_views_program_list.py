@@ -177,6 +177,8 @@ def test_sort_select_offers_distance_name_and_verified(client):
     ("query", "field", "message"),
     [
         ("near=00000", "near", "We couldn&#x27;t find the ZIP code 00000"),
+        # A real military ZIP the package places at 0,0: said so, not "0.0 miles from you".
+        ("near=09001", "near", "We can&#x27;t place the ZIP code 09001 on a map"),
         ("near=Nowhere%2C+ZZ", "near", "Nowhere, ZZ"),
         ("radius=abc", "radius", "Enter a number."),
         ("radius=0", "radius", "greater than or equal to 1"),
