@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.test.html import parse_html
 from django.test.utils import CaptureQueriesContext
 
 from programs.models import Program
@@ -162,6 +163,35 @@ def test_the_form_remembers_the_search(client, manhattan_program):
     assert re.search(r'name="time" value="evening"[^>]*checked', html)
     assert re.search(r'name="accepting"[^>]*checked', html)
     assert "(1 chosen)" in html
+
+
+CHECKBOX_FIELDS = ["condition", "modality", "insurance", "time", "population", "language"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "condition=depression&condition=anxiety&time=evening&insurance=aetna&language=es",
+        "condition=not-a-slug&time=midnight&population=adults",
+    ],
+    ids=["blank", "ticked", "errors"],
+)
+def test_checkboxes_are_the_markup_djangos_widget_renders(client, query):
+    response = client.get("/programs/?" + query)
+    html = response.content.decode()
+    form = response.context["form"]
+    lists = re.findall(r'<div class="checkbox-list">(.*?)</div></div>\s*</fieldset>', html, re.S)
+    assert len(lists) == len(CHECKBOX_FIELDS)
+    rendered = {re.search(r'<div id="id_(\w+)">', block).group(1): block for block in lists}
+    for name in CHECKBOX_FIELDS:
+        # The same labels, values, ids, checked state and aria-invalid, option by option.
+        assert parse_html(rendered[name] + "</div>") == parse_html(str(form[name])), name
+    assert (
+        'aria-invalid="true"' in rendered["condition"]
+        if "not-a-slug" in query
+        else 'aria-invalid="true"' not in html
+    )
 
 
 def test_sort_select_offers_distance_name_and_verified(client):
