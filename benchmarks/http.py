@@ -64,13 +64,10 @@ HEADERS = {"Host": HOST, "X-Forwarded-Proto": "https"}
 def match_body(zip_code: str, *, broad: bool) -> dict:
     """The one JSON intake the benchmark sends to POST /api/v1/match/.
 
-    The safety answers are all "no"; both the current names and the ones the questionnaire
-    is moving to are sent (the API ignores keys it does not know), so the body works on
-    either side of that change.
+    The API refuses keys it does not know, so when the questionnaire changes, this is the
+    one place to follow it. Every safety answer is "no", so the seeker is screened for IOP.
     """
     safety = {
-        "self_harm_thoughts": False,
-        "self_harm_plan": False,
         "wish_dead": False,
         "suicidal_thoughts": False,
         "suicide_behavior": "never",
@@ -86,7 +83,6 @@ def match_body(zip_code: str, *, broad: bool) -> dict:
     else:
         intake = {
             "conditions": [CONDITION, "anxiety"],
-            "main_condition": CONDITION,
             "radius": 25,
             "format": "either",
             "insurance": INSURER,
