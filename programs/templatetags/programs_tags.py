@@ -29,13 +29,9 @@ def schedule_summary(program: Program) -> str:
     sessions = list(program.sessions.all())
     if not sessions:
         return ""
-    bands = []
-    for band in TimeOfDay.values:
-        if (
-            any(session_band(s.weekday, s.start_time) == band for s in sessions)
-            and band not in bands
-        ):
-            bands.append(band)
+    # Each session's band once (a result page summarises twenty programmes), in band order.
+    present = {session_band(s.weekday, s.start_time) for s in sessions}
+    bands = [band for band in BAND_SHORT if band in present]
     days = sorted({s.weekday for s in sessions})
     day_names = ", ".join(str(WeeklySession.Weekday(day).label)[:3] for day in days)
     return f"{' / '.join(str(BAND_SHORT[b]) for b in bands)} · {day_names}"

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.html import parse_html
 from django.test.utils import CaptureQueriesContext
 
-from programs.models import Program
+from programs.models import Insurance, Program
 from tests.factories import LocationFactory, ProgramFactory, WeeklySessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -100,6 +100,24 @@ def test_card_lists_only_the_top_four_conditions(client):
         conditions=["depression", "anxiety", "ocd", "ptsd-trauma", "bipolar"], insurance=["aetna"]
     )
     assert "and more" in results(get(client))
+
+
+def test_card_names_every_time_of_day_in_order_and_the_other_sites(client, manhattan_program):
+    for weekday, hour in [(5, 10), (0, 9), (2, 18)]:  # Saturday, Monday morning, Wednesday
+        WeeklySessionFactory(
+            program=manhattan_program,
+            weekday=weekday,
+            start_time=datetime.time(hour),
+            end_time=datetime.time(hour + 2),
+        )
+    LocationFactory(program=manhattan_program, longitude=-74.1724, **NEWARK)
+    manhattan_program.insurance.add(
+        *Insurance.objects.filter(slug__in=["cigna", "humana", "tricare"])
+    )
+    card = results(get(client, near="10001"))
+    assert "Mornings / Evenings / Weekends · Mon, Wed, Fri, Sat" in card
+    assert "New York, NY" in card and "(and 1 more site)" in card
+    assert "<dd>Aetna, Cigna / Evernorth, Humana, Medicaid and more</dd>" in card
 
 
 def test_demo_programmes_are_tagged_in_the_list(client):
