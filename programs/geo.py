@@ -137,9 +137,9 @@ def geocode(text: str) -> Place:
         if place is None and match.group(1) in unplaceable_zip_codes():
             raise GeocodingError(
                 _(
-                    "We can't place the ZIP code %(zip)s on a map (it may be a PO box, a "
-                    "military or overseas address). Enter the ZIP code or the city and state where you "
-                    "would attend, like 10001 or Austin, TX."
+                    "We can't place the ZIP code %(zip)s on a map (it may be a PO box or a "
+                    "military or overseas address). Enter the ZIP code or the city and state "
+                    "where you would attend, like 10001 or Austin, TX."
                 )
                 % {"zip": match.group(1)}
             )
