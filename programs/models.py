@@ -612,3 +612,76 @@ class EditSuggestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.program} ({self.get_status_display()})"
+
+
+# --- Search -------------------------------------------------------------------------
+
+
+class ProgramSearch(models.Model):
+    """What finding and ranking a published programme reads, denormalised into one row.
+
+    Every published programme has one row without a site (the "anchor": directory listings,
+    virtual care by licensed state) and one row per site with coordinates (radius searches).
+    Kept in step by ``programs.services.program_search_refresh``, called from every write
+    path; ``manage.py rebuild_program_search`` rebuilds it. Sets of terms, states and
+    session times are bitmasks (``programs.search``), which work alike on SQLite and
+    PostgreSQL.
+    """
+
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="search_rows", verbose_name=_("programme")
+    )
+    location = models.ForeignKey(
+        Location,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("site"),
+    )
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    state = models.CharField(_("state"), max_length=2, blank=True)
+    in_person = models.BooleanField(_("meets in person"), default=False)
+    virtual = models.BooleanField(_("meets online"), default=False)
+    accepting = models.BooleanField(_("accepting new patients"), default=True)
+    licensed_states = models.BigIntegerField(_("licensed states (bitmask)"), default=0)
+    min_age = models.PositiveSmallIntegerField(_("minimum age"), default=0)
+    max_age = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
+    conditions = models.BigIntegerField(_("conditions (bitmask)"), default=0)
+    modalities = models.BigIntegerField(_("therapies and services (bitmask)"), default=0)
+    insurance = models.BigIntegerField(_("insurance (bitmask)"), default=0)
+    languages = models.BigIntegerField(_("languages (bitmask)"), default=0)
+    populations = models.BigIntegerField(_("populations (bitmask)"), default=0)
+    schedule = models.IntegerField(_("session times (bitmask of day and part of day)"), default=0)
+    session_days = models.PositiveSmallIntegerField(_("days with sessions"), default=0)
+    hours_per_week = models.FloatField(_("hours per week"), null=True, blank=True)
+    offers_php = models.BooleanField(_("also offers PHP"), default=False)
+    sliding_scale = models.BooleanField(_("sliding-scale fees"), default=False)
+    last_verified_on = models.DateField(_("last verified"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("search row")
+        verbose_name_plural = _("search rows")
+        indexes = [
+            # Radius searches: a latitude band first, then longitude, sites only.
+            models.Index(
+                fields=["latitude", "longitude"],
+                condition=Q(latitude__isnull=False),
+                name="search_site_lat_lng",
+            ),
+            # Virtual care by state and directory listings read only the anchor rows.
+            models.Index(
+                fields=["program"],
+                condition=Q(location__isnull=True),
+                name="search_anchor",
+            ),
+            models.Index(
+                fields=["program"],
+                condition=Q(location__isnull=True, virtual=True),
+                name="search_virtual_anchor",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program_id} @ {self.location_id or '-'}"

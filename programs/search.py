@@ -1,0 +1,103 @@
+"""How the search table encodes a programme: sets of terms, states and times as bitmasks.
+
+Bitmasks work the same on SQLite and PostgreSQL (``&`` on a 64-bit integer), so one query
+serves both; a test of a bit is a few CPU instructions on a row the index already found.
+Bit 63 is the sign bit, so a mask holds at most 63 values.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.db import models
+from django.db.models import Case, Expression, F, IntegerField, Q, Value, When
+from django.db.models.lookups import GreaterThan
+
+from programs.schedule import EVENING_START, NOON, WEEKEND_DAYS, TimeOfDay
+from programs.states import STATE_CODES
+
+MAX_BITS = 63
+DAYS = range(7)
+# Three bands per day by the time a session starts (people plan around arriving);
+# Saturday and Sunday are "weekend" whatever the hour.
+DAY_PARTS = 3
+
+# States never change: their bit is their position in the fixed list.
+STATE_BITS: dict[str, int] = {code: index for index, code in enumerate(STATE_CODES)}
+assert len(STATE_BITS) <= MAX_BITS, "one bitmask holds every state"
+
+
+class TooManyTermsError(RuntimeError):
+    """A vocabulary outgrew its bitmask: the search table needs a wider column."""
+
+
+def mask(bits: Iterable[int]) -> int:
+    """The integer with each of ``bits`` set."""
+    value = 0
+    for bit in bits:
+        value |= 1 << bit
+    return value
+
+
+def state_mask(codes: Iterable[str]) -> int:
+    return mask(STATE_BITS[code] for code in codes if code in STATE_BITS)
+
+
+def term_bits(model: type[models.Model]) -> dict[int, int]:
+    """Each term's bit: its rank by primary key, so adding a term never moves another."""
+    pks = sorted(model.objects.values_list("pk", flat=True))
+    if len(pks) > MAX_BITS:
+        raise TooManyTermsError(f"{model.__name__} has more than {MAX_BITS} terms")
+    return {pk: index for index, pk in enumerate(pks)}
+
+
+def session_bit(weekday: int, start_time: datetime.time) -> int:
+    """The schedule bit for a session on ``weekday`` starting at ``start_time``."""
+    if start_time < NOON:
+        part = 0
+    elif start_time < EVENING_START:
+        part = 1
+    else:
+        part = 2
+    return weekday * DAY_PARTS + part
+
+
+def day_mask(weekday: int) -> int:
+    """Every schedule bit of one weekday."""
+    return mask(weekday * DAY_PARTS + part for part in range(DAY_PARTS))
+
+
+def band_mask(band: str) -> int:
+    """The schedule bits a time of day covers (the bitmask twin of ``session_q``)."""
+    if band == TimeOfDay.WEEKEND:
+        return mask(day * DAY_PARTS + part for day in WEEKEND_DAYS for part in range(DAY_PARTS))
+    part = {TimeOfDay.MORNING: 0, TimeOfDay.AFTERNOON: 1, TimeOfDay.EVENING: 2}[band]
+    return mask(day * DAY_PARTS + part for day in DAYS if day not in WEEKEND_DAYS)
+
+
+def bands_mask(bands: Iterable[str]) -> int:
+    value = 0
+    for band in bands:
+        value |= band_mask(band)
+    return value
+
+
+def has_any(column: str | Expression, bits: int) -> Q:
+    """Rows whose ``column`` shares at least one bit with ``bits`` (a Q usable in filters).
+
+    Masks never use the sign bit, so "shares a bit" is "the AND is above zero".
+    """
+    if not bits:
+        return Q(pk__in=[])
+    expression = F(column) if isinstance(column, str) else column
+    return Q(GreaterThan(expression.bitand(bits), 0))
+
+
+def bit_flag(column: str | Expression, bits: int) -> Expression:
+    """1 when ``column`` shares a bit with ``bits``, else 0: for sums of matches in SQL."""
+    if not bits:
+        return Value(0)
+    return Case(
+        When(has_any(column, bits), then=Value(1)), default=Value(0), output_field=IntegerField()
+    )
