@@ -1,5 +1,4 @@
-"""Writes to the catalogue: demo data, the curation workflow, verification, suggestions,
-and keeping the search table in step with them."""
+"""Writes to the catalogue: demo data, curation, suggestions, and the search table in step."""
 
 from __future__ import annotations
 
@@ -16,7 +15,6 @@ from django.utils.translation import gettext as _
 
 from programs.demo import DemoProgram, generate_demo_programs
 from programs.imports.sync import program_history_bulk_record
-from programs.querysets import IN_PERSON_DELIVERIES, VIRTUAL_DELIVERIES
 from programs.models import (
     VOCABULARY_RELATIONS,
     EditSuggestion,
@@ -25,6 +23,7 @@ from programs.models import (
     ProgramSearch,
     WeeklySession,
 )
+from programs.querysets import IN_PERSON_DELIVERIES, VIRTUAL_DELIVERIES
 from programs.search import DAYS, day_mask, session_bit, state_mask, term_bits
 from programs.workflow import WorkflowError, transition_problem
 
