@@ -12,8 +12,9 @@ from collections.abc import Iterable
 
 from django.db import models
 from django.db.models import Case, Expression, F, IntegerField, Q, Value, When
-from django.db.models.lookups import GreaterThan
+from django.db.models.lookups import GreaterThan, LessThanOrEqual
 
+from programs.geo import bounding_box
 from programs.schedule import EVENING_START, NOON, WEEKEND_DAYS, TimeOfDay
 from programs.states import STATE_CODES
 
@@ -100,4 +101,74 @@ def bit_flag(column: str | Expression, bits: int) -> Expression:
         return Value(0)
     return Case(
         When(has_any(column, bits), then=Value(1)), default=Value(0), output_field=IntegerField()
+    )
+
+
+class SearchConditions:
+    """Q objects over search rows, named from the programme (``search_rows__``) or the row.
+
+    One definition of each condition for the directory (which joins programmes to their
+    rows) and matching (which reads the rows themselves).
+    """
+
+    def __init__(self, prefix: str = "") -> None:
+        self.prefix = prefix
+
+    def field(self, name: str) -> str:
+        return f"{self.prefix}{name}"
+
+    def anchors(self) -> Q:
+        """The one row per programme that stands for it, whatever its sites."""
+        return Q(**{self.field("location__isnull"): True})
+
+    def sites(self) -> Q:
+        return Q(**{self.field("latitude__isnull"): False})
+
+    def in_person(self) -> Q:
+        return Q(**{self.field("in_person"): True})
+
+    def virtual(self) -> Q:
+        return Q(**{self.field("virtual"): True})
+
+    def licensed_in(self, state: str) -> Q:
+        """Virtual care licensed where the seeker lives (on anchor rows)."""
+        return (
+            self.anchors()
+            & self.virtual()
+            & has_any(self.field("licensed_states"), state_mask([state]))
+        )
+
+    def accepting(self) -> Q:
+        return Q(**{self.field("accepting"): True})
+
+    def for_age(self, age: int) -> Q:
+        return Q(**{self.field("min_age__lte"): age}) & (
+            Q(**{self.field("max_age__isnull"): True}) | Q(**{self.field("max_age__gte"): age})
+        )
+
+    def with_any(self, relation: str, bits: int) -> Q:
+        """Programmes linked to any of the terms whose bits are set in ``bits``."""
+        return has_any(self.field(relation), bits)
+
+    def meets_at(self, bands: Iterable[str]) -> Q:
+        return has_any(self.field("schedule"), bands_mask(bands))
+
+    def within(self, latitude: float, longitude: float, miles: float, distance: Expression) -> Q:
+        """Sites inside the radius: the bounding box uses the (latitude, longitude) index."""
+        min_lat, max_lat, min_lng, max_lng = bounding_box(latitude, longitude, miles)
+        return Q(
+            **{
+                self.field("latitude__gte"): min_lat,
+                self.field("latitude__lte"): max_lat,
+                self.field("longitude__gte"): min_lng,
+                self.field("longitude__lte"): max_lng,
+            }
+        ) & Q(LessThanOrEqual(distance, miles))
+
+
+def terms_mask(model: type[models.Model], terms: Iterable[object]) -> int:
+    """The bits of these terms (instances or primary keys) in ``model``'s bitmask."""
+    bits = term_bits(model)
+    return mask(
+        bits[getattr(term, "pk", term)] for term in terms if getattr(term, "pk", term) in bits
     )
