@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import math
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -11,9 +10,10 @@ from django.utils.translation import gettext as _
 from matching.intake import Format, Intake
 from matching.rules import Context, CriterionResult, score
 from matching.screening import LevelOfCare, screen
-from matching.selectors import match_candidates, vocabulary_load
+from matching.selectors import match_ranked_page, programs_for_page, vocabulary_load
 from programs.models import Program
 
+# Results per page: the first page is what most seekers read.
 RESULT_LIMIT = 25
 
 
@@ -38,36 +38,59 @@ class MatchResult:
     level_of_care: LevelOfCare
     results: tuple[ProgramMatch, ...]
     suggestions: tuple[str, ...] = ()
+    # Paging: the page shown (1-based), how many programmes fit in all, and page size.
+    page: int = 1
+    total: int = 0
+    per_page: int = RESULT_LIMIT
+
+    @property
+    def has_next(self) -> bool:
+        return self.page * self.per_page < self.total
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
 
 
-def match_programs(*, intake: Intake, today: datetime.date | None = None) -> MatchResult:
-    """Screen the intake for the right level of care, then rank the programmes that fit."""
+def match_programs(
+    *,
+    intake: Intake,
+    today: datetime.date | None = None,
+    page: int = 1,
+    per_page: int = RESULT_LIMIT,
+) -> MatchResult:
+    """Screen the intake for the right level of care, then rank every programme that fits.
+
+    The database ranks every programme meeting the hard constraints (the rules' fast forms)
+    and returns one page; only that page is loaded and explained by the rules themselves.
+    """
     level = screen(intake)
     if not level.show_programs:
         return MatchResult(level_of_care=level, results=())
+    page = max(1, page)
     vocabulary = vocabulary_load()
     today = today or datetime.date.today()
-    ranked = []
-    for candidate in match_candidates(intake=intake, vocabulary=vocabulary):
-        context = Context(
-            distance_miles=candidate.distance_miles, today=today, vocabulary=vocabulary
-        )
-        points, reasons = score(intake, candidate.program, context)
-        ranked.append(ProgramMatch(candidate.program, points, candidate.distance_miles, reasons))
-    # Deterministic ties: score, then nearer, then name, then id.
-    ranked.sort(
-        key=lambda m: (
-            -m.score,
-            m.distance_miles if m.distance_miles is not None else math.inf,
-            m.program.name,
-            m.program.pk,
-        )
+    ranked = match_ranked_page(
+        intake=intake,
+        vocabulary=vocabulary,
+        today=today,
+        offset=(page - 1) * per_page,
+        limit=per_page,
     )
-    results = tuple(ranked[:RESULT_LIMIT])
+    programs = programs_for_page(ids=[row.program_id for row in ranked.rows])
+    results = []
+    for row in ranked.rows:
+        program = programs[row.program_id]
+        context = Context(distance_miles=row.distance_miles, today=today, vocabulary=vocabulary)
+        points, reasons = score(intake, program, context)
+        results.append(ProgramMatch(program, points, row.distance_miles, reasons))
     return MatchResult(
         level_of_care=level,
-        results=results,
-        suggestions=() if results else relax_suggestions(intake),
+        results=tuple(results),
+        suggestions=() if ranked.total else relax_suggestions(intake),
+        page=page,
+        total=ranked.total,
+        per_page=per_page,
     )
 
 

@@ -47,10 +47,15 @@ def state_mask(codes: Iterable[str]) -> int:
 
 def term_bits(model: type[models.Model]) -> dict[int, int]:
     """Each term's bit: its rank by primary key, so adding a term never moves another."""
-    pks = sorted(model.objects.values_list("pk", flat=True))
-    if len(pks) > MAX_BITS:
-        raise TooManyTermsError(f"{model.__name__} has more than {MAX_BITS} terms")
-    return {pk: index for index, pk in enumerate(pks)}
+    return bits_by_rank(model.objects.values_list("pk", flat=True))
+
+
+def bits_by_rank(pks: Iterable[int]) -> dict[int, int]:
+    """Bits for every term of one vocabulary, from all their primary keys (see term_bits)."""
+    ordered = sorted(pks)
+    if len(ordered) > MAX_BITS:
+        raise TooManyTermsError(f"a vocabulary has more than {MAX_BITS} terms")
+    return {pk: index for index, pk in enumerate(ordered)}
 
 
 def session_bit(weekday: int, start_time: datetime.time) -> int:
