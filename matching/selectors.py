@@ -6,23 +6,19 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import (
-    Case,
     Count,
     Expression,
-    F,
     FloatField,
     Min,
     Q,
     QuerySet,
     Value,
-    When,
     Window,
 )
-from django.db.models.functions import Round
 
 from matching.intake import Format, Intake
-from matching.rules import RULES, IntensityRule, Vocabulary
-from matching.rules_sql import FAST_FORMS, SqlContext
+from matching.rules import Vocabulary, insurance_cover
+from matching.rules_sql import SqlContext, rank_expressions
 from programs.models import VOCABULARY_RELATIONS, Insurance, Program, ProgramSearch
 from programs.querysets import haversine_miles
 from programs.search import SearchConditions
@@ -56,7 +52,6 @@ class RankedRow:
 
     program_id: int
     distance_miles: float | None
-    score: int
 
 
 @dataclass(frozen=True)
@@ -89,16 +84,12 @@ def vocabulary_load() -> Vocabulary:
 
 
 def acceptable_insurance(slug: str, vocabulary: Vocabulary) -> list[str]:
-    """Insurance listings that satisfy a seeker's plan.
+    """Insurance listings that satisfy a seeker's plan, as ``rules.insurance_cover`` defines them.
 
-    A specific private carrier is satisfied by a listing of "private insurance" (SAMHSA
-    lists insurance only at that level); the result then says to check the plan.
+    The insurance reason reads the same definition, so it never says "doesn't list" of a
+    programme this filter admitted.
     """
-    if slug in vocabulary.private_carriers:
-        return [slug, "private-insurance"]
-    if slug == "private-insurance":
-        return [slug, *sorted(vocabulary.private_carriers)]
-    return [slug]
+    return list(insurance_cover(slug, vocabulary))
 
 
 def match_hard_constraints(*, intake: Intake, context: SqlContext) -> Q | None:
@@ -161,51 +152,26 @@ def match_ranked_page(
     """Rank every programme that meets the hard constraints in one query; return one page.
 
     The rows found (sites in range, virtual anchors) are folded into one per programme with
-    its nearest site; each rule's fast form adds its points, and the database sorts and
-    pages, so only ``limit`` programmes ever leave it. ``COUNT(*) OVER ()`` gives the total
-    from the same scan.
+    its nearest site; the rules' fast forms give ``rules.rank_key`` in SQL, and the database
+    sorts (then by name and id, as the service did) and pages, so only ``limit`` programmes
+    ever leave it. ``COUNT(*) OVER ()`` gives the total from the same scan.
     """
     context = SqlContext.load(vocabulary, today)
     candidates = match_candidates(intake=intake, context=context)
     if candidates is None:
         return RankedPage(rows=(), total=0)
+    ranking = rank_expressions(intake, context)
     ranked = (
-        candidates.annotate(score=score_expression(intake, context))
+        candidates.annotate(**ranking)
         .annotate(total=Window(Count("program_id")))
-        .order_by(
-            "-score",
-            F("distance").asc(nulls_last=True),
-            "program__name",
-            "program_id",
-        )
-        .values_list("program_id", "distance", "score", "total")
+        .order_by(*ranking, "program__name", "program_id")
+        .values_list("program_id", "distance", "total")
     )
     rows = list(ranked[offset : offset + limit])
-    total = rows[0][3] if rows else (ranked.count() if offset else 0)
+    total = rows[0][2] if rows else (ranked.count() if offset else 0)
     return RankedPage(
-        rows=tuple(RankedRow(pk, distance, int(score)) for pk, distance, score, _ in rows),
-        total=total,
+        rows=tuple(RankedRow(pk, distance) for pk, distance, _total in rows), total=total
     )
-
-
-def score_expression(intake: Intake, context: SqlContext) -> Expression:
-    """``rules.score`` in SQL: the rules' points over the points possible, 0-100."""
-    earned: Expression = Value(0.0, output_field=FloatField())
-    possible = 0.0
-    for rule in RULES:
-        points = FAST_FORMS[rule.name](intake, context)
-        if points is None:
-            continue
-        earned = earned + points
-        if rule.name != "intensity":
-            possible += rule.weight
-    # The intensity rule is silent for a programme without hours: nothing earned or possible.
-    possible_expression = Case(
-        When(hours_per_week__isnull=True, then=Value(possible)),
-        default=Value(possible + IntensityRule.weight),
-        output_field=FloatField(),
-    )
-    return Round(Value(100.0) * earned / possible_expression)
 
 
 def programs_for_page(*, ids: list[int]) -> dict[int, Program]:

@@ -26,11 +26,16 @@ class ProgramMatch:
 
     @property
     def matched(self) -> tuple[CriterionResult, ...]:
-        return tuple(reason for reason in self.reasons if reason.met)
+        return tuple(reason for reason in self.reasons if reason.met is True)
 
     @property
     def unmatched(self) -> tuple[CriterionResult, ...]:
-        return tuple(reason for reason in self.reasons if not reason.met)
+        return tuple(reason for reason in self.reasons if reason.met is False)
+
+    @property
+    def unknown(self) -> tuple[CriterionResult, ...]:
+        """Neither matched nor missed, to check with the programme: an unlisted schedule, ages."""
+        return tuple(reason for reason in self.reasons if reason.met is None)
 
 
 @dataclass(frozen=True)
