@@ -1,15 +1,20 @@
-"""The fast form of each rule: what ``check()`` gives, as SQL over the search table.
+"""The fast form of each rule: what ``check()`` gives, as SQL over a programme's search row.
 
 Each function mirrors one rule in ``matching.rules`` branch for branch: the points its
 reasons earn (the same float arithmetic in the same order, rounded to two decimals as
 ``BaseRule.reason`` and ``split`` round) and when a reason says "missed" (``met`` False). The
 rule's role comes from the rule itself (it depends on the intake only), and
-``rank_expressions`` mirrors ``rules.rank_key``, so the database ranks every candidate and
+``rank_columns`` mirrors ``rules.rank_key``, so the database ranks every candidate and
 Python explains only the page shown. ``tests/matching/test_rules_sql.py`` proves the two
-forms agree on random catalogues and intakes.
+forms agree on random catalogues and intakes, on SQLite and PostgreSQL.
 
-An expression reads the columns of ``programs.ProgramSearch`` by name, and ``distance``:
-the candidate's nearest site within the radius (NULL when it was found as virtual care).
+The forms are SQL text, not ORM expressions: a ranking is some 60 nested expressions,
+and Django took longer to resolve and compile them (tens of milliseconds, three times
+over for SELECT, GROUP BY and ORDER BY) than the database took to run the query. Every
+value in the text is a number or a date made here from the intake and the vocabulary,
+never the seeker's text. A form reads the candidate's columns (``matching.selectors``
+names them as in ``programs.ProgramSearch``) and ``distance``: the nearest site within the
+radius, NULL when the programme was found as virtual care.
 """
 
 from __future__ import annotations
@@ -18,9 +23,7 @@ import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models import Case, Expression, F, FloatField, IntegerField, Q, Value, When
-from django.db.models.functions import Cast, Coalesce, Least, Round
-from django.db.models.lookups import Exact
+from django.db import connection
 
 from matching.intake import Format, Goal, Intake
 from matching.rules import (
@@ -42,7 +45,13 @@ from matching.rules import (
 )
 from programs.models import Condition
 from programs.schedule import TimeOfDay
-from programs.search import DAYS, bands_mask, bit_flag, bits_by_rank, day_mask, has_any, mask
+from programs.search import (
+    FIT_BITS,
+    availability_code,
+    bands_mask,
+    bits_by_rank,
+    mask,
+)
 
 
 @dataclass(frozen=True)
@@ -52,12 +61,13 @@ class SqlContext:
     vocabulary: Vocabulary
     bits: dict[str, dict[int, int]]  # relation -> term id -> bit in the search table
     today: datetime.date
+    vendor: str = "sqlite"  # the database the SQL is written for
 
     @classmethod
     def load(cls, vocabulary: Vocabulary, today: datetime.date) -> SqlContext:
         # The vocabulary holds every term, so the bits come without a query.
         bits = {relation: bits_by_rank(terms) for relation, terms in vocabulary.terms.items()}
-        return cls(vocabulary=vocabulary, bits=bits, today=today)
+        return cls(vocabulary=vocabulary, bits=bits, today=today, vendor=connection.vendor)
 
     def mask(self, relation: str, slugs: Iterable[str]) -> int:
         """The bits of the terms with these slugs (unknown slugs have none)."""
@@ -78,186 +88,214 @@ class SqlContext:
 
 @dataclass(frozen=True)
 class FastForm:
-    """A rule's verdict on every candidate at once: points earned, and when it is a miss."""
+    """A rule's verdict on every candidate at once: SQL for its points, and for a miss."""
 
     role: Role
-    points: Expression
-    missed: Q | None = None  # None: this rule never reports a miss
+    points: str
+    missed: str | None = None  # None: this rule never reports a miss
 
 
-def _float(value: float) -> Value:
-    return Value(float(value), output_field=FloatField())
+# --- SQL building blocks (the same text runs on SQLite and PostgreSQL) ----------------
+
+FALSE = "(1 = 0)"
+TRUE = "(1 = 1)"
 
 
-def _points(weight: float, earned: Expression) -> Expression:
-    """``round(weight * earned, 2)`` as the rules compute it, as a float."""
-    return Cast(Round(_float(weight) * earned, 2), FloatField())
+def num(value: float) -> str:
+    """A double-precision constant (PostgreSQL reads a bare 0.6 as an exact NUMERIC)."""
+    return f"CAST({float(value)!r} AS DOUBLE PRECISION)"
 
 
-def _fixed(weight: float, earned: float) -> Value:
+def has(column: str, bits: int) -> str:
+    """The column shares a bit with ``bits`` (masks never use the sign bit)."""
+    return f"(({column} & {int(bits)}) > 0)" if bits else FALSE
+
+
+def is_true(column: str) -> str:
+    """A boolean column is set (a boolean on PostgreSQL, 0/1 on SQLite)."""
+    return f"({column} = {TRUE})"
+
+
+def flag(condition: str) -> str:
+    return f"(CASE WHEN {condition} THEN 1 ELSE 0 END)"
+
+
+def choose(*cases: tuple[str, str], default: str) -> str:
+    whens = " ".join(f"WHEN {condition} THEN {then}" for condition, then in cases)
+    return f"(CASE {whens} ELSE {default} END)"
+
+
+def all_of(conditions: Iterable[str]) -> str:
+    conditions = list(conditions)
+    return f"({' AND '.join(conditions)})" if conditions else TRUE
+
+
+def any_of(conditions: Iterable[str]) -> str:
+    conditions = list(conditions)
+    return f"({' OR '.join(conditions)})" if conditions else FALSE
+
+
+def total(terms: Iterable[str]) -> str:
+    terms = list(terms)
+    return f"({' + '.join(terms)})" if terms else "0"
+
+
+def as_float(expression: str) -> str:
+    return f"CAST({expression} AS DOUBLE PRECISION)"
+
+
+def round2(expression: str, ctx: SqlContext) -> str:
+    """``round(x, 2)`` as the rules round: via NUMERIC on PostgreSQL (as Django's Round)."""
+    if ctx.vendor == "postgresql":
+        return f"CAST(ROUND(CAST({expression} AS NUMERIC(1000, 15)), 2) AS DOUBLE PRECISION)"
+    return f"ROUND({expression}, 2)"
+
+
+def points(weight: float, earned: str, ctx: SqlContext) -> str:
+    """``round(weight * earned, 2)``, earned computed in SQL."""
+    return round2(f"({num(weight)} * {earned})", ctx)
+
+
+def fixed(weight: float, earned: float) -> str:
     """Points that do not depend on the programme, rounded in Python exactly as the rule does."""
-    return _float(round(weight * max(0.0, min(1.0, earned)), 2))
+    return num(round(weight * max(0.0, min(1.0, earned)), 2))
 
 
-def _choose(*cases: tuple[Q, Expression], default: Expression) -> Case:
-    return Case(
-        *(When(condition, then=then) for condition, then in cases),
-        default=default,
-        output_field=FloatField(),
-    )
-
-
-def _count(column: str, ctx: SqlContext, relation: str, slugs: Iterable[str]) -> Expression:
+def count_of(column: str, ctx: SqlContext, relation: str, slugs: Iterable[str]) -> str:
     """How many of the slugs the programme lists (0 for a slug the vocabulary lacks)."""
-    flags: Expression = Value(0)
-    for slug in slugs:
-        flags = flags + bit_flag(column, ctx.mask(relation, [slug]))
-    return flags
+    return total(flag(has(column, ctx.mask(relation, [slug]))) for slug in slugs)
 
 
-def _lists_all(column: str, ctx: SqlContext, relation: str, slugs: Iterable[str]) -> Q:
-    """The programme lists every one of the slugs."""
-    condition = Q()
-    for slug in slugs:
-        condition &= has_any(column, ctx.mask(relation, [slug]))
-    return condition
+def lists_all(column: str, ctx: SqlContext, relation: str, slugs: Iterable[str]) -> str:
+    return all_of(has(column, ctx.mask(relation, [slug])) for slug in slugs)
 
 
-def _share_of(count: Expression, total: int) -> Expression:
+def share_of(count: str, wanted: int) -> str:
     """``len(have) / len(wanted)`` in floating point, as Python divides."""
-    return Cast(count, FloatField()) / _float(total)
+    return f"({as_float(count)} / {num(wanted)})"
 
 
-def _split_of(rule: Rule, role: Role, share: Expression, complete: Q) -> FastForm:
+def split_form(rule: Rule, role: Role, share: str, complete: str, ctx: SqlContext) -> FastForm:
     """``BaseRule.split``: the matched sentence earns ``round(weight * share, 2)``."""
-    return FastForm(role, _points(rule.weight, share), missed=~complete)
+    return FastForm(role, points(rule.weight, share, ctx), missed=f"(NOT {complete})")
+
+
+# --- One fast form per rule -----------------------------------------------------------
 
 
 def conditions_form(rule: Rule, role: Role, intake: Intake, ctx: SqlContext) -> FastForm:
     main, others = intake.conditions[0], list(intake.conditions[1:])
     main_share = MAIN_CONCERN_SHARE if others else 1.0
     other_share = (1.0 - main_share) / len(others) if others else 0.0
-    has_main = has_any("conditions", ctx.mask("conditions", [main]))
+    has_main = has("conditions", ctx.mask("conditions", [main]))
     # Python: main_share * has_main + other_share * len(covered)
-    share = _choose((has_main, _float(main_share * True)), default=_float(main_share * False))
-    share = share + _float(other_share) * Cast(
-        _count("conditions", ctx, "conditions", others), FloatField()
-    )
-    complete = has_main & _lists_all("conditions", ctx, "conditions", others)
-    return _split_of(rule, role, share, complete)
+    main_part = choose((has_main, num(main_share * True)), default=num(main_share * False))
+    covered = as_float(count_of("conditions", ctx, "conditions", others))
+    share = f"({main_part} + ({num(other_share)} * {covered}))"
+    complete = all_of([has_main, lists_all("conditions", ctx, "conditions", others)])
+    return split_form(rule, role, share, complete, ctx)
 
 
-def treats_dual_diagnosis_q(ctx: SqlContext) -> Q:
+def treats_dual_diagnosis_sql(ctx: SqlContext) -> str:
     """The search-row twin of ``rules.treats_dual_diagnosis``."""
-    return has_any("conditions", ctx.category_mask(Condition.Category.CO_OCCURRING)) | (
-        has_any("conditions", ctx.category_mask(Condition.Category.SUBSTANCE_USE))
-        & has_any("conditions", ctx.category_mask(Condition.Category.MENTAL_HEALTH))
+    both = all_of(
+        [
+            has("conditions", ctx.category_mask(Condition.Category.SUBSTANCE_USE)),
+            has("conditions", ctx.category_mask(Condition.Category.MENTAL_HEALTH)),
+        ]
     )
+    return any_of([has("conditions", ctx.category_mask(Condition.Category.CO_OCCURRING)), both])
 
 
 def dual_diagnosis_form(rule: Rule, role: Role, intake: Intake, ctx: SqlContext) -> FastForm:
-    treats = treats_dual_diagnosis_q(ctx)
-    points = _choose((treats, _fixed(rule.weight, 1.0)), default=_fixed(rule.weight, 0.0))
-    return FastForm(role, points, missed=~treats)
+    treats = treats_dual_diagnosis_sql(ctx)
+    earned = choose((treats, fixed(rule.weight, 1.0)), default=fixed(rule.weight, 0.0))
+    return FastForm(role, earned, missed=f"(NOT {treats})")
 
 
 def therapies_form(rule: Rule, role: Role, intake: Intake, ctx: SqlContext) -> FastForm:
-    count = _count("modalities", ctx, "modalities", intake.therapies)
-    complete = _lists_all("modalities", ctx, "modalities", intake.therapies)
-    return _split_of(rule, role, _share_of(count, len(intake.therapies)), complete)
+    count = count_of("modalities", ctx, "modalities", intake.therapies)
+    complete = lists_all("modalities", ctx, "modalities", intake.therapies)
+    return split_form(rule, role, share_of(count, len(intake.therapies)), complete, ctx)
 
 
-def goal_q(goal: str, ctx: SqlContext) -> Q:
+def goal_sql(goal: str, ctx: SqlContext) -> str:
     """The search-row twin of ``rules.goal_met``."""
     if goal == Goal.KEEP_WORKING:
-        return Q(virtual=True) | has_any(
-            "schedule", bands_mask([TimeOfDay.EVENING, TimeOfDay.WEEKEND])
-        )
-    services = has_any("modalities", ctx.mask("modalities", GOAL_SERVICES.get(goal, ())))
+        evenings = bands_mask([TimeOfDay.EVENING, TimeOfDay.WEEKEND])
+        return any_of([is_true("virtual"), has("schedule", evenings)])
+    services = has("modalities", ctx.mask("modalities", GOAL_SERVICES.get(goal, ())))
     if goal == Goal.STEP_DOWN:
-        return Q(offers_php=True) | services
+        return any_of([is_true("offers_php"), services])
     return services
 
 
 def goals_form(rule: Rule, role: Role, intake: Intake, ctx: SqlContext) -> FastForm:
-    count: Expression = Value(0)
-    complete = Q()
-    for goal in intake.goals:
-        met = goal_q(goal, ctx)
-        count = count + Case(When(met, then=Value(1)), default=Value(0))
-        complete &= met
-    return _split_of(rule, role, _share_of(count, len(intake.goals)), complete)
+    met = [goal_sql(goal, ctx) for goal in intake.goals]
+    count = total(flag(condition) for condition in met)
+    return split_form(rule, role, share_of(count, len(intake.goals)), all_of(met), ctx)
 
 
 def schedule_form(rule: Rule, role: Role, intake: Intake, ctx: SqlContext) -> FastForm:
-    # The twin of rules.schedule_days: a day fits when a session that day starts in a
-    # band the seeker can attend; session_days counts the days with any session.
-    wanted = bands_mask(intake.availability)
-    fit: Expression = Value(0)
-    for day in DAYS:
-        fit = fit + bit_flag("schedule", day_mask(day) & wanted)
-    unknown = Q(session_days=0)
-    every_day = Q(Exact(fit, F("session_days")))
-    points = _choose(
-        (unknown, _fixed(rule.weight, SCHEDULE_UNKNOWN_SHARE)),
-        (every_day, _fixed(rule.weight, 1.0)),
-        default=_points(
-            rule.weight, Cast(fit, FloatField()) / Cast(F("session_days"), FloatField())
-        ),
+    # rules.schedule_days: fit is read from the column packed by programs.search.
+    code = availability_code(intake.availability)
+    fit = f"((fit_days >> {FIT_BITS * (code - 1)}) & {(1 << FIT_BITS) - 1})"
+    unknown = "(session_days = 0)"
+    every_day = f"({fit} = session_days)"
+    earned = choose(
+        (unknown, fixed(rule.weight, SCHEDULE_UNKNOWN_SHARE)),
+        (every_day, fixed(rule.weight, 1.0)),
+        default=points(rule.weight, f"({as_float(fit)} / {as_float('session_days')})", ctx),
     )
-    return FastForm(role, points, missed=~unknown & ~every_day)
+    return FastForm(role, earned, missed=f"(NOT {unknown} AND NOT {every_day})")
 
 
 def distance_form(rule: Rule, role: Role, intake: Intake, ctx: SqlContext) -> FastForm:
     virtual_earned = trip_share(VIRTUAL_TRIP_MILES, intake.radius) if role is Role.STATED else 1.0
-    virtual = _fixed(rule.weight, virtual_earned)
+    virtual = fixed(rule.weight, virtual_earned)
     if intake.format == Format.VIRTUAL:
         return FastForm(role, virtual)
-    radius = max(intake.radius, 1)
+    radius = num(max(intake.radius, 1))
+    nearer = f"(CASE WHEN distance < {radius} THEN distance ELSE {radius} END)"
     # Python: 0.3 + 0.7 * (1.0 - min(miles, radius) / radius)
-    trip = _float(0.3) + _float(0.7) * (
-        _float(1.0) - Least(F("distance"), _float(radius)) / _float(radius)
-    )
-    points = _choose((Q(distance__isnull=False), _points(rule.weight, trip)), default=virtual)
-    return FastForm(role, points)
+    trip = f"({num(0.3)} + ({num(0.7)} * ({num(1.0)} - ({nearer} / {radius}))))"
+    earned = choose(("(distance IS NOT NULL)", points(rule.weight, trip, ctx)), default=virtual)
+    return FastForm(role, earned)
 
 
 def insurance_form(rule: Rule, role: Role, intake: Intake, ctx: SqlContext) -> FastForm:
     plan = intake.insurance
-    listed = has_any("insurance", ctx.mask("insurance", [plan]))
+    listed = has("insurance", ctx.mask("insurance", [plan]))
     check_plan = [
         slug
         for slug, how in insurance_cover(plan, ctx.vocabulary).items()
         if how is Cover.CHECK_PLAN
     ]
-    other_level = has_any("insurance", ctx.mask("insurance", check_plan))
-    cases = [
-        (listed, _fixed(rule.weight, 1.0)),
-        (other_level, _fixed(rule.weight, CHECK_PLAN_SHARE)),
-    ]
+    other_level = has("insurance", ctx.mask("insurance", check_plan))
+    cases = [(listed, fixed(rule.weight, 1.0)), (other_level, fixed(rule.weight, CHECK_PLAN_SHARE))]
     if plan == SELF_PAY:
-        cases.append((Q(sliding_scale=True), _fixed(rule.weight, 0.5)))
-    points = _choose(*cases, default=_fixed(rule.weight, 0.0))
-    return FastForm(role, points, missed=~listed & ~other_level)
+        cases.append((is_true("sliding_scale"), fixed(rule.weight, 0.5)))
+    earned = choose(*cases, default=fixed(rule.weight, 0.0))
+    return FastForm(role, earned, missed=f"(NOT {listed} AND NOT {other_level})")
 
 
 def populations_form(rule: Rule, role: Role, intake: Intake, ctx: SqlContext) -> FastForm:
-    count = _count("populations", ctx, "populations", intake.populations)
-    complete = _lists_all("populations", ctx, "populations", intake.populations)
-    return _split_of(rule, role, _share_of(count, len(intake.populations)), complete)
+    count = count_of("populations", ctx, "populations", intake.populations)
+    complete = lists_all("populations", ctx, "populations", intake.populations)
+    return split_form(rule, role, share_of(count, len(intake.populations)), complete, ctx)
 
 
 def language_form(rule: Rule, role: Role, intake: Intake, ctx: SqlContext) -> FastForm:
-    speaks = has_any("languages", ctx.mask("languages", [intake.language]))
-    points = _choose((speaks, _fixed(rule.weight, 1.0)), default=_fixed(rule.weight, 0.0))
-    return FastForm(role, points, missed=~speaks)
+    speaks = has("languages", ctx.mask("languages", [intake.language]))
+    earned = choose((speaks, fixed(rule.weight, 1.0)), default=fixed(rule.weight, 0.0))
+    return FastForm(role, earned, missed=f"(NOT {speaks})")
 
 
 def age_form(rule: Rule, role: Role, intake: Intake, ctx: SqlContext) -> FastForm:
-    # The twin of rules.takes_every_adult (every programme lists a minimum age).
-    open_to_adults = Q(min_age__lte=ADULT_AGE, max_age__isnull=True)
-    points = _choose((open_to_adults, _fixed(rule.weight, 1.0)), default=_fixed(rule.weight, 0.0))
-    return FastForm(role, points)
+    # rules.takes_every_adult (every programme lists a minimum age).
+    open_to_adults = f"(min_age <= {ADULT_AGE} AND max_age IS NULL)"
+    earned = choose((open_to_adults, fixed(rule.weight, 1.0)), default=fixed(rule.weight, 0.0))
+    return FastForm(role, earned)
 
 
 def intensity_form(rule: Rule, role: Role, intake: Intake, ctx: SqlContext) -> FastForm:
@@ -265,29 +303,29 @@ def intensity_form(rule: Rule, role: Role, intake: Intake, ctx: SqlContext) -> F
 
     low, high = IntensityRule.RANGES[effective_severity(intake)]
     # Without hours the rule is silent: no reason, so no points.
-    points = _choose(
-        (Q(hours_per_week__isnull=True), _float(0.0)),
-        (Q(hours_per_week__gte=low, hours_per_week__lte=high), _fixed(rule.weight, 1.0)),
-        default=_fixed(rule.weight, 0.4),
+    earned = choose(
+        ("(hours_per_week IS NULL)", num(0.0)),
+        (f"(hours_per_week >= {low} AND hours_per_week <= {high})", fixed(rule.weight, 1.0)),
+        default=fixed(rule.weight, 0.4),
     )
-    return FastForm(role, points)
+    return FastForm(role, earned)
 
 
 def verified_form(rule: Rule, role: Role, intake: Intake, ctx: SqlContext) -> FastForm:
     # Python: (today - verified).days <= 365
-    recent = Q(last_verified_on__gte=ctx.today - datetime.timedelta(days=365))
-    points = _choose(
-        (Q(last_verified_on__isnull=True), _fixed(rule.weight, 0.0)),
-        (recent, _fixed(rule.weight, 1.0)),
-        default=_fixed(rule.weight, 0.4),
+    recent = (ctx.today - datetime.timedelta(days=365)).isoformat()
+    earned = choose(
+        ("(last_verified_on IS NULL)", fixed(rule.weight, 0.0)),
+        (f"(last_verified_on >= '{recent}')", fixed(rule.weight, 1.0)),
+        default=fixed(rule.weight, 0.4),
     )
-    return FastForm(role, points)
+    return FastForm(role, earned)
 
 
 def waitlist_form(rule: Rule, role: Role, intake: Intake, ctx: SqlContext) -> FastForm:
-    accepting = Q(accepting=True)
-    points = _choose((accepting, _fixed(rule.weight, 1.0)), default=_fixed(rule.weight, 0.0))
-    return FastForm(role, points)
+    accepting = is_true("accepting")
+    earned = choose((accepting, fixed(rule.weight, 1.0)), default=fixed(rule.weight, 0.0))
+    return FastForm(role, earned)
 
 
 # Each rule's fast form, by the rule's name.
@@ -318,32 +356,28 @@ def fast_forms(intake: Intake, ctx: SqlContext) -> dict[str, FastForm]:
     return forms
 
 
-def rank_expressions(intake: Intake, ctx: SqlContext) -> dict[str, Expression]:
-    """``rules.rank_key`` in SQL, as annotations to order by (ascending) in this order.
+# rules.rank_key's parts, in order, each sorted ascending.
+RANK_COLUMNS = ("rank_gate", "rank_missed", "rank_stated", "rank_unasked", "rank_trip")
 
-    gate shortfall, any stated preference missed, stated points (negated), tie-breaker
-    points (negated), the trip (virtual care as ``VIRTUAL_TRIP_MILES``).
-    """
-    gate: Expression = _float(0.0)
-    stated: Expression = _float(0.0)
-    unasked: Expression = _float(0.0)
-    missed = Q(pk__in=[])
-    for rule_name, form in fast_forms(intake, ctx).items():
+
+def rank_columns(intake: Intake, ctx: SqlContext) -> dict[str, str]:
+    """``rules.rank_key`` in SQL, by column: gate shortfall, a stated preference missed,
+    stated points and tie-breaker points (negated, most first), the trip."""
+    weights = {rule.name: rule.weight for rule in RULES}
+    gate, stated, unasked, missed = [], [], [], []
+    for name, form in fast_forms(intake, ctx).items():
         if form.role is Role.STATED:
-            stated = stated + form.points
+            stated.append(form.points)
             if form.missed is not None:
-                missed |= form.missed
+                missed.append(form.missed)
         elif form.role is Role.GATE:
-            rule = next(rule for rule in RULES if rule.name == rule_name)
-            gate = gate + (_float(rule.weight) - form.points)
+            gate.append(f"({num(weights[name])} - {form.points})")
         else:
-            unasked = unasked + form.points
+            unasked.append(form.points)
     return {
-        "rank_gate": Round(gate, 2),
-        "rank_missed": Case(
-            When(missed, then=Value(1)), default=Value(0), output_field=IntegerField()
-        ),
-        "rank_stated": Round(_float(0.0) - stated, 2),
-        "rank_unasked": Round(_float(0.0) - unasked, 2),
-        "rank_trip": Coalesce(F("distance"), _float(VIRTUAL_TRIP_MILES)),
+        "rank_gate": round2(total([num(0.0), *gate]), ctx),
+        "rank_missed": flag(any_of(missed)),
+        "rank_stated": round2(f"(0 - {total([num(0.0), *stated])})", ctx),
+        "rank_unasked": round2(f"(0 - {total([num(0.0), *unasked])})", ctx),
+        "rank_trip": f"COALESCE(distance, {num(VIRTUAL_TRIP_MILES)})",
     }

@@ -5,20 +5,21 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import (
-    Count,
     Expression,
+    F,
     FloatField,
     Min,
     Q,
     QuerySet,
     Value,
-    Window,
 )
+from django.db.models.functions import Cast
 
 from matching.intake import Format, Intake
 from matching.rules import Vocabulary, insurance_cover
-from matching.rules_sql import SqlContext, rank_expressions
+from matching.rules_sql import RANK_COLUMNS, SqlContext, rank_columns
 from programs.models import VOCABULARY_RELATIONS, Insurance, Program, ProgramSearch
 from programs.querysets import haversine_miles
 from programs.search import SearchConditions
@@ -28,7 +29,6 @@ from programs.search import SearchConditions
 # every rule read them after the rows are folded into one per programme.
 PROGRAM_COLUMNS = (
     "program_id",
-    "program__name",
     "accepting",
     "in_person",
     "virtual",
@@ -39,10 +39,13 @@ PROGRAM_COLUMNS = (
     "populations",
     "schedule",
     "session_days",
+    "fit_days",
     "hours_per_week",
     "offers_php",
     "sliding_scale",
     "last_verified_on",
+    "min_age",
+    "max_age",
 )
 
 
@@ -125,19 +128,22 @@ def match_hard_constraints(*, intake: Intake, context: SqlContext) -> Q | None:
 
 
 def match_candidates(*, intake: Intake, context: SqlContext) -> QuerySet | None:
-    """One row per programme meeting the hard constraints, with ``distance`` to its nearest
-    site in range (NULL when found as virtual care), ready for the fast forms; None without
-    a place."""
+    """One row per programme that fits, with ``distance`` to its nearest site in range.
+
+    ``distance`` is NULL for a programme found as virtual care; None without a place.
+    """
     condition = match_hard_constraints(intake=intake, context=context)
     if condition is None:
         return None
     place = intake.place
     if intake.format == Format.VIRTUAL:
-        distance: Expression = Value(None, output_field=FloatField())
+        distance: Expression = Cast(Value(None), FloatField())
     else:
         distance = Min(haversine_miles(place.latitude, place.longitude))
     return (
-        ProgramSearch.objects.filter(condition).values(*PROGRAM_COLUMNS).annotate(distance=distance)
+        ProgramSearch.objects.filter(condition)
+        .values(*PROGRAM_COLUMNS, program_name=F("program__name"))
+        .annotate(distance=distance)
     )
 
 
@@ -152,31 +158,49 @@ def match_ranked_page(
     """Rank every programme that meets the hard constraints in one query; return one page.
 
     The rows found (sites in range, virtual anchors) are folded into one per programme with
-    its nearest site; the rules' fast forms give ``rules.rank_key`` in SQL, and the database
-    sorts (then by name and id, as the service did) and pages, so only ``limit`` programmes
-    ever leave it. ``COUNT(*) OVER ()`` gives the total from the same scan.
+    its nearest site (the ORM builds that part); the rules' fast forms give
+    ``rules.rank_key`` as columns over it, the database sorts (then by name and id) and
+    pages, so only ``limit`` programmes ever leave it. ``COUNT(*) OVER ()`` gives the total
+    from the same scan.
     """
     context = SqlContext.load(vocabulary, today)
     candidates = match_candidates(intake=intake, context=context)
     if candidates is None:
         return RankedPage(rows=(), total=0)
-    ranking = rank_expressions(intake, context)
-    ranked = (
-        candidates.annotate(**ranking)
-        .annotate(total=Window(Count("program_id")))
-        .order_by(*ranking, "program__name", "program_id")
-        .values_list("program_id", "distance", "total")
+    inner, params = candidates.query.sql_with_params()
+    ranking = rank_columns(intake, context)
+    columns = ", ".join(f"{sql} AS {name}" for name, sql in ranking.items())
+    # Safe to format: the fast forms hold only numbers and dates made from the intake and
+    # the vocabulary, and the inner query's own values stay parameters.
+    query = (
+        f"SELECT program_id, distance, COUNT(*) OVER () AS total, {columns} "  # noqa: S608
+        f"FROM ({inner}) AS candidate "
+        f"ORDER BY {', '.join(RANK_COLUMNS)}, program_name, program_id LIMIT %s OFFSET %s"
     )
-    rows = list(ranked[offset : offset + limit])
-    total = rows[0][2] if rows else (ranked.count() if offset else 0)
-    return RankedPage(
-        rows=tuple(RankedRow(pk, distance) for pk, distance, _total in rows), total=total
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, (*params, limit, offset))
+        rows = cursor.fetchall()
+    total = rows[0][2] if rows else (candidates.count() if offset else 0)
+    return RankedPage(rows=tuple(RankedRow(row[0], row[1]) for row in rows), total=total)
 
 
-def programs_for_page(*, ids: list[int]) -> dict[int, Program]:
-    """The programmes on a page with what the rules and result cards read, by id."""
-    programs = Program.objects.filter(pk__in=ids).prefetch_related(
-        "locations", "sessions", "conditions", "modalities", "insurance", "populations", "languages"
-    )
+def page_relations(intake: Intake) -> list[str]:
+    """What the result cards show and what the rules that speak for this intake read.
+
+    Each prefetched vocabulary costs a query and a model instance per link, so the ones no
+    rule reads for this intake (and no card shows) are left out.
+    """
+    relations = ["locations", "sessions", "conditions", "insurance"]
+    if intake.therapies or intake.goals:
+        relations.append("modalities")
+    if intake.populations:
+        relations.append("populations")
+    if intake.language:
+        relations.append("languages")
+    return relations
+
+
+def programs_for_page(*, ids: list[int], relations: list[str]) -> dict[int, Program]:
+    """The programmes on a page with ``relations`` prefetched, by id."""
+    programs = Program.objects.filter(pk__in=ids).prefetch_related(*relations)
     return {program.pk: program for program in programs}

@@ -10,7 +10,12 @@ from django.utils.translation import gettext as _
 from matching.intake import Format, Intake
 from matching.rules import Context, CriterionResult, score
 from matching.screening import LevelOfCare, screen
-from matching.selectors import match_ranked_page, programs_for_page, vocabulary_load
+from matching.selectors import (
+    match_ranked_page,
+    page_relations,
+    programs_for_page,
+    vocabulary_load,
+)
 from programs.models import Program
 
 # Results per page: the first page is what most seekers read.
@@ -82,7 +87,9 @@ def match_programs(
         offset=(page - 1) * per_page,
         limit=per_page,
     )
-    programs = programs_for_page(ids=[row.program_id for row in ranked.rows])
+    programs = programs_for_page(
+        ids=[row.program_id for row in ranked.rows], relations=page_relations(intake)
+    )
     results = []
     for row in ranked.rows:
         program = programs[row.program_id]

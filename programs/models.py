@@ -655,6 +655,9 @@ class ProgramSearch(models.Model):
     populations = models.BigIntegerField(_("populations (bitmask)"), default=0)
     schedule = models.IntegerField(_("session times (bitmask of day and part of day)"), default=0)
     session_days = models.PositiveSmallIntegerField(_("days with sessions"), default=0)
+    fit_days = models.BigIntegerField(
+        _("days that fit each set of times of day (packed, see programs.search)"), default=0
+    )
     hours_per_week = models.FloatField(_("hours per week"), null=True, blank=True)
     offers_php = models.BooleanField(_("also offers PHP"), default=False)
     sliding_scale = models.BooleanField(_("sliding-scale fees"), default=False)

@@ -82,6 +82,42 @@ def band_mask(band: str) -> int:
     return mask(day * DAY_PARTS + part for day in DAYS if day not in WEEKEND_DAYS)
 
 
+# The times of day a seeker may tick, in a fixed order: a set of them is a 4-bit code.
+AVAILABILITY = (TimeOfDay.MORNING, TimeOfDay.AFTERNOON, TimeOfDay.EVENING, TimeOfDay.WEEKEND)
+FIT_BITS = 3  # 0-7 days
+
+
+def availability_code(bands: Iterable[str]) -> int:
+    """The 4-bit code (1-15) of a set of times of day."""
+    wanted = set(bands)
+    return sum(1 << index for index, band in enumerate(AVAILABILITY) if band in wanted)
+
+
+def fit_days(schedule: int, bands: Iterable[str]) -> int:
+    """How many weekdays have a session starting in one of ``bands`` (see rules.schedule_days)."""
+    wanted = bands_mask(bands)
+    return sum(1 for day in DAYS if schedule & day_mask(day) & wanted)
+
+
+def pack_fit_days(schedule: int) -> int:
+    """``fit_days`` for every possible set of times of day, 3 bits each, by availability code.
+
+    Stored in the search table so that "how many of the programme's days fit" is one shift
+    and mask in SQL instead of a sum over the seven days.
+    """
+    packed = 0
+    for code in range(1, 1 << len(AVAILABILITY)):
+        bands = [band for index, band in enumerate(AVAILABILITY) if code & (1 << index)]
+        packed |= fit_days(schedule, bands) << (FIT_BITS * (code - 1))
+    return packed
+
+
+def fit_days_expression(column: str, bands: Iterable[str]) -> Expression:
+    """The SQL twin of ``fit_days`` read from the packed column."""
+    code = availability_code(bands)
+    return F(column).bitrightshift(FIT_BITS * (code - 1)).bitand((1 << FIT_BITS) - 1)
+
+
 def bands_mask(bands: Iterable[str]) -> int:
     value = 0
     for band in bands:

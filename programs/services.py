@@ -24,7 +24,7 @@ from programs.models import (
     WeeklySession,
 )
 from programs.querysets import IN_PERSON_DELIVERIES, VIRTUAL_DELIVERIES
-from programs.search import DAYS, day_mask, session_bit, state_mask, term_bits
+from programs.search import DAYS, day_mask, pack_fit_days, session_bit, state_mask, term_bits
 from programs.workflow import WorkflowError, transition_problem
 
 BATCH_SIZE = 2000
@@ -121,6 +121,7 @@ def _search_rows(ids: Sequence[int], bits: dict[str, dict[int, int]]) -> Iterato
             **{relation: masks[pk][relation] for relation in SEARCH_RELATIONS},
             "schedule": schedule,
             "session_days": sum(1 for day in DAYS if schedule & day_mask(day)),
+            "fit_days": pack_fit_days(schedule),
             "hours_per_week": (
                 float(program["hours_per_week"]) if program["hours_per_week"] is not None else None
             ),

@@ -345,7 +345,10 @@ def test_the_page_shown_carries_the_same_relations_as_the_database(manhattan_pro
     from programs.models import Program
 
     bare = ProgramFactory(name="Bare IOP", conditions=[], insurance=[])
-    loaded = programs_for_page(ids=[manhattan_program.pk, bare.pk])
+    relations = ["locations", "sessions", "conditions", "modalities", "insurance"]
+    loaded = programs_for_page(
+        ids=[manhattan_program.pk, bare.pk], relations=[*relations, "populations", "languages"]
+    )
     for program in (manhattan_program, bare):
         fresh = Program.objects.get(pk=program.pk)
         candidate = loaded[program.pk]
