@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import (
     Expression,
-    F,
     FloatField,
     Min,
     Q,
@@ -29,6 +28,7 @@ from programs.search import SearchConditions
 # every rule read them after the rows are folded into one per programme.
 PROGRAM_COLUMNS = (
     "program_id",
+    "name",
     "accepting",
     "in_person",
     "virtual",
@@ -141,9 +141,7 @@ def match_candidates(*, intake: Intake, context: SqlContext) -> QuerySet | None:
     else:
         distance = Min(haversine_miles(place.latitude, place.longitude))
     return (
-        ProgramSearch.objects.filter(condition)
-        .values(*PROGRAM_COLUMNS, program_name=F("program__name"))
-        .annotate(distance=distance)
+        ProgramSearch.objects.filter(condition).values(*PROGRAM_COLUMNS).annotate(distance=distance)
     )
 
 
@@ -175,7 +173,7 @@ def match_ranked_page(
     query = (
         f"SELECT program_id, distance, COUNT(*) OVER () AS total, {columns} "  # noqa: S608
         f"FROM ({inner}) AS candidate "
-        f"ORDER BY {', '.join(RANK_COLUMNS)}, program_name, program_id LIMIT %s OFFSET %s"
+        f"ORDER BY {', '.join(RANK_COLUMNS)}, name, program_id LIMIT %s OFFSET %s"
     )
     with connection.cursor() as cursor:
         cursor.execute(query, (*params, limit, offset))

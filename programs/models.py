@@ -618,19 +618,27 @@ class EditSuggestion(models.Model):
 
 
 class ProgramSearch(models.Model):
-    """What finding and ranking a published programme reads, denormalised into one row.
+    """What finding and ranking a published programme reads, denormalised into rows.
 
-    Every published programme has one row without a site (the "anchor": directory listings,
-    virtual care by licensed state) and one row per site with coordinates (radius searches).
+    Every published programme has one "anchor" row (directory listings without a place),
+    one "site" row per site with coordinates (radius searches) and, when it meets online,
+    one "virtual" row per state it is licensed in (virtual care by the seeker's state).
     Kept in step by ``programs.services.program_search_refresh``, called from every write
     path; ``manage.py rebuild_program_search`` rebuilds it. Sets of terms, states and
     session times are bitmasks (``programs.search``), which work alike on SQLite and
     PostgreSQL.
     """
 
+    class Kind(models.TextChoices):
+        ANCHOR = "anchor", _("The programme")
+        SITE = "site", _("A site")
+        VIRTUAL = "virtual", _("Virtual care in a state")
+
     program = models.ForeignKey(
         Program, on_delete=models.CASCADE, related_name="search_rows", verbose_name=_("programme")
     )
+    kind = models.CharField(_("kind"), max_length=7, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200)
     location = models.ForeignKey(
         Location,
         on_delete=models.CASCADE,
@@ -641,11 +649,11 @@ class ProgramSearch(models.Model):
     )
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    # A site's state, or the state a virtual row is licensed in.
     state = models.CharField(_("state"), max_length=2, blank=True)
     in_person = models.BooleanField(_("meets in person"), default=False)
     virtual = models.BooleanField(_("meets online"), default=False)
     accepting = models.BooleanField(_("accepting new patients"), default=True)
-    licensed_states = models.BigIntegerField(_("licensed states (bitmask)"), default=0)
     min_age = models.PositiveSmallIntegerField(_("minimum age"), default=0)
     max_age = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
     conditions = models.BigIntegerField(_("conditions (bitmask)"), default=0)
@@ -673,18 +681,13 @@ class ProgramSearch(models.Model):
                 condition=Q(latitude__isnull=False),
                 name="search_site_lat_lng",
             ),
-            # Virtual care by state and directory listings read only the anchor rows.
+            # Directory listings without a place read the anchor rows.
+            models.Index(fields=["program"], condition=Q(kind="anchor"), name="search_anchor"),
+            # Virtual care: only the programmes licensed in the seeker's state.
             models.Index(
-                fields=["program"],
-                condition=Q(location__isnull=True),
-                name="search_anchor",
-            ),
-            models.Index(
-                fields=["program"],
-                condition=Q(location__isnull=True, virtual=True),
-                name="search_virtual_anchor",
+                fields=["state"], condition=Q(kind="virtual"), name="search_virtual_state"
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.program_id} @ {self.location_id or '-'}"
+        return f"{self.program_id} {self.kind} {self.location_id or self.state}"

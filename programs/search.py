@@ -16,17 +16,12 @@ from django.db.models.lookups import GreaterThan, LessThanOrEqual
 
 from programs.geo import bounding_box
 from programs.schedule import EVENING_START, NOON, WEEKEND_DAYS, TimeOfDay
-from programs.states import STATE_CODES
 
 MAX_BITS = 63
 DAYS = range(7)
 # Three bands per day by the time a session starts (people plan around arriving);
 # Saturday and Sunday are "weekend" whatever the hour.
 DAY_PARTS = 3
-
-# States never change: their bit is their position in the fixed list.
-STATE_BITS: dict[str, int] = {code: index for index, code in enumerate(STATE_CODES)}
-assert len(STATE_BITS) <= MAX_BITS, "one bitmask holds every state"
 
 
 class TooManyTermsError(RuntimeError):
@@ -39,10 +34,6 @@ def mask(bits: Iterable[int]) -> int:
     for bit in bits:
         value |= 1 << bit
     return value
-
-
-def state_mask(codes: Iterable[str]) -> int:
-    return mask(STATE_BITS[code] for code in codes if code in STATE_BITS)
 
 
 def term_bits(model: type[models.Model]) -> dict[int, int]:
@@ -160,10 +151,10 @@ class SearchConditions:
 
     def anchors(self) -> Q:
         """The one row per programme that stands for it, whatever its sites."""
-        return Q(**{self.field("location__isnull"): True})
+        return Q(**{self.field("kind"): "anchor"})
 
     def sites(self) -> Q:
-        return Q(**{self.field("latitude__isnull"): False})
+        return Q(**{self.field("kind"): "site"})
 
     def in_person(self) -> Q:
         return Q(**{self.field("in_person"): True})
@@ -172,12 +163,8 @@ class SearchConditions:
         return Q(**{self.field("virtual"): True})
 
     def licensed_in(self, state: str) -> Q:
-        """Virtual care licensed where the seeker lives (on anchor rows)."""
-        return (
-            self.anchors()
-            & self.virtual()
-            & has_any(self.field("licensed_states"), state_mask([state]))
-        )
+        """Virtual care licensed where the seeker lives: one row per programme."""
+        return Q(**{self.field("kind"): "virtual", self.field("state"): state})
 
     def accepting(self) -> Q:
         return Q(**{self.field("accepting"): True})

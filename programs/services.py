@@ -24,7 +24,7 @@ from programs.models import (
     WeeklySession,
 )
 from programs.querysets import IN_PERSON_DELIVERIES, VIRTUAL_DELIVERIES
-from programs.search import DAYS, day_mask, pack_fit_days, session_bit, state_mask, term_bits
+from programs.search import DAYS, day_mask, pack_fit_days, session_bit, term_bits
 from programs.workflow import WorkflowError, transition_problem
 
 BATCH_SIZE = 2000
@@ -69,10 +69,11 @@ def _chunks(items: Sequence[int], size: int) -> Iterator[Sequence[int]]:
 
 
 def _search_rows(ids: Sequence[int], bits: dict[str, dict[int, int]]) -> Iterator[ProgramSearch]:
-    """The anchor row and one row per placed site for each published programme in ``ids``."""
+    """Each published programme's anchor row, site rows and virtual rows (see ProgramSearch)."""
     programs = list(
         Program.objects.filter(pk__in=ids, status=Program.Status.PUBLISHED).values(
             "pk",
+            "name",
             "delivery",
             "accepting_new_patients",
             "min_age",
@@ -112,10 +113,10 @@ def _search_rows(ids: Sequence[int], bits: dict[str, dict[int, int]]) -> Iterato
         schedule = schedules[pk]
         common = {
             "program_id": pk,
+            "name": program["name"],
             "in_person": program["delivery"] in IN_PERSON_DELIVERIES,
             "virtual": program["delivery"] in VIRTUAL_DELIVERIES,
             "accepting": program["accepting_new_patients"],
-            "licensed_states": state_mask(states[pk]),
             "min_age": program["min_age"],
             "max_age": program["max_age"],
             **{relation: masks[pk][relation] for relation in SEARCH_RELATIONS},
@@ -129,10 +130,14 @@ def _search_rows(ids: Sequence[int], bits: dict[str, dict[int, int]]) -> Iterato
             "sliding_scale": program["sliding_scale"],
             "last_verified_on": program["last_verified_on"],
         }
-        yield ProgramSearch(**common)
+        yield ProgramSearch(**common, kind=ProgramSearch.Kind.ANCHOR)
+        if common["virtual"]:
+            for code in states[pk]:
+                yield ProgramSearch(**common, kind=ProgramSearch.Kind.VIRTUAL, state=code)
         for location_id, _program_id, latitude, longitude, state in sites[pk]:
             yield ProgramSearch(
                 **common,
+                kind=ProgramSearch.Kind.SITE,
                 location_id=location_id,
                 latitude=latitude,
                 longitude=longitude,

@@ -57,8 +57,17 @@ def rows_of(program: Program) -> list[tuple]:
 def test_a_published_programme_has_an_anchor_row_and_one_row_per_placed_site(albany):
     LocationFactory(program=albany, city="Troy", zip_code="12180", latitude=None, longitude=None)
     rows = ProgramSearch.objects.filter(program=albany)
-    assert rows.filter(location__isnull=True).count() == 1
-    assert rows.filter(location__isnull=False).count() == 1  # the unplaced site has no row
+    assert rows.filter(kind="anchor").count() == 1
+    assert rows.filter(kind="site").count() == 1  # the unplaced site has no row
+    assert not rows.filter(kind="virtual").exists()
+
+
+def test_a_virtual_programme_has_a_row_per_licensed_state():
+    program = ProgramFactory(name="Online IOP", delivery="hybrid", licensed_states=["NY", "NJ"])
+    states = ProgramSearch.objects.filter(program=program, kind="virtual")
+    assert sorted(states.values_list("state", flat=True)) == ["NJ", "NY"]
+    assert directory("format=virtual&near=07102") == ["Online IOP"]
+    assert directory("format=virtual&near=78701") == []
 
 
 def test_workflow_transitions_add_and_remove_a_programme_from_search(albany):
@@ -196,8 +205,8 @@ def test_a_csv_import_shows_up_in_search(albany):
 def test_seed_demo_fills_the_search_table():
     call_command("seed_demo", "--programs", "30", "--seed", "3", stdout=io.StringIO())
     published = Program.objects.published()
-    assert ProgramSearch.objects.filter(location__isnull=True).count() == published.count()
-    assert ProgramSearch.objects.filter(location__isnull=False).count() == (
+    assert ProgramSearch.objects.filter(kind="anchor").count() == published.count()
+    assert ProgramSearch.objects.filter(kind="site").count() == (
         published.filter(locations__latitude__isnull=False).values("locations").count()
     )
 
