@@ -8,7 +8,16 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from matching.intake import Format, Goal, Intake, Severity
+from matching.intake import (
+    CSSRS_FOLLOW_UPS,
+    SAFETY_QUESTIONS,
+    Format,
+    Goal,
+    Intake,
+    Severity,
+    SuicideBehavior,
+)
+from matching.validation import IntakeInvalid, intake_build
 from programs.filters import PlaceField
 from programs.models import Condition, Insurance, Language, Modality, Population
 from programs.schedule import TimeOfDay
@@ -48,11 +57,15 @@ FREQUENCY = [
 
 
 class YesNoField(forms.TypedChoiceField):
-    """A required yes/no question answered with radio buttons, cleaned to a bool."""
+    """A yes/no question answered with radio buttons, cleaned to a bool (None if unanswered).
+
+    Safety questions are not required field by field: ``intake_build`` decides which must be
+    answered (C-SSRS questions 3-5 only after a yes to question 2) and says so.
+    """
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("widget", forms.RadioSelect)
-        kwargs.setdefault("error_messages", {"required": _("Please answer yes or no.")})
+        kwargs.setdefault("required", False)
         super().__init__(
             choices=YES_NO, coerce=lambda value: value == "yes", empty_value=None, **kwargs
         )
@@ -101,13 +114,57 @@ class IntakeForm(forms.Form):
         error_messages={"required": _("Choose the answer closest to how things are.")},
     )
 
-    # Safety
-    self_harm_thoughts = YesNoField(
-        label=_("In the past two weeks, have you had thoughts of hurting yourself or of suicide?")
+    # Safety: the C-SSRS screener (Screen Version - Recent), in its published order and
+    # close to its published wording, then the other reasons an IOP may not be safe yet.
+    wish_dead = YesNoField(
+        label=_(
+            "In the past month, have you wished you were dead, or wished you could go to sleep "
+            "and not wake up?"
+        )
     )
-    self_harm_plan = YesNoField(
-        label=_("Do you have a plan or intention to act on those thoughts?"),
-        help_text=_("If you are not sure, answer yes: we will show you who to call."),
+    suicidal_thoughts = YesNoField(
+        label=_("In the past month, have you had any actual thoughts of killing yourself?")
+    )
+    suicide_method = YesNoField(label=_("Have you thought about how you might do this?"))
+    suicide_intent = YesNoField(
+        label=_(
+            "Have you had any intention of acting on these thoughts, rather than having the "
+            "thoughts but knowing you definitely would not act on them?"
+        )
+    )
+    suicide_plan = YesNoField(
+        label=_(
+            "Have you started to work out, or worked out, the details of how to kill yourself, "
+            "and do you intend to carry out this plan?"
+        )
+    )
+    suicide_behavior = forms.ChoiceField(
+        label=_(
+            "Have you ever done anything, started to do anything, or prepared to do anything "
+            "to end your life?"
+        ),
+        help_text=_(
+            "For example: collected pills, got a gun, gave away valuables, wrote a will or a "
+            "suicide note, or started to hurt yourself but stopped."
+        ),
+        choices=SuicideBehavior.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    harm_others = YesNoField(
+        label=_("In the past month, have you had thoughts of seriously hurting someone else?")
+    )
+    psychosis_danger = YesNoField(
+        label=_(
+            "Are you hearing or seeing things other people don't, or feeling that others mean "
+            "you harm, in a way that frightens you or tells you to do things?"
+        )
+    )
+    medical_danger = YesNoField(
+        label=_(
+            "In the past few days, have you fainted, had chest pain, or been unable to eat or "
+            "drink?"
+        )
     )
     recent_hospitalization = YesNoField(
         label=_(
@@ -211,15 +268,7 @@ class IntakeForm(forms.Form):
             _("What you'd like help with"),
             ["conditions", "main_condition", "substance_use", "severity"],
         ),
-        (
-            _("Your safety"),
-            [
-                "self_harm_thoughts",
-                "self_harm_plan",
-                "recent_hospitalization",
-                "needs_withdrawal_support",
-            ],
-        ),
+        (_("Your safety"), list(SAFETY_QUESTIONS)),
         (_("Your goals"), ["goals", "therapies"]),
         (_("Where and how"), ["format", "location", "radius"]),
         (_("Paying for it"), ["insurance", "insurance_required"]),
@@ -232,6 +281,7 @@ class IntakeForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.intake: Intake | None = None
         for index in range(9):
             self.fields[f"phq9_{index + 1}"] = forms.ChoiceField(
                 label=PHQ9_ITEMS[index], choices=FREQUENCY, required=False, widget=forms.RadioSelect
@@ -243,6 +293,13 @@ class IntakeForm(forms.Form):
 
     def sections(self) -> list[tuple[str, list[forms.BoundField]]]:
         return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
+
+    def safety_follow_ups(self) -> list[forms.BoundField]:
+        return [self[name] for name in CSSRS_FOLLOW_UPS]
+
+    def safety_others(self) -> list[forms.BoundField]:
+        rest = SAFETY_QUESTIONS[SAFETY_QUESTIONS.index("suicide_behavior") :]
+        return [self[name] for name in rest]
 
     def phq9_fields(self) -> list[forms.BoundField]:
         return [self[f"phq9_{index}"] for index in range(1, 10)]
@@ -269,55 +326,33 @@ class IntakeForm(forms.Form):
         data = super().clean()
         data["phq9"] = self._scale("phq9", 9, "PHQ-9")
         data["gad7"] = self._scale("gad7", 7, "GAD-7")
-        main = data.get("main_condition")
-        chosen = list(data.get("conditions") or [])
-        if main and chosen and main not in chosen:
-            self.add_error("main_condition", _("Choose one of the things you ticked above."))
-        if data.get("insurance_required") and not data.get("insurance"):
-            self.add_error(
-                "insurance",
-                _(
-                    "Choose your insurance, or untick “only show programmes that take my insurance”."
-                ),
-            )
-        if data.get("language_required") and not data.get("language"):
-            self.add_error(
-                "language",
-                _("Choose a language, or untick “only show programmes in this language”."),
-            )
+        try:
+            self.intake = intake_build(raw=self.data, values=self._values(data), errors=self.errors)
+        except IntakeInvalid as invalid:
+            for name, messages in invalid.errors.items():
+                field = name if name in self.fields else None
+                for message in messages:
+                    if message not in self.errors.get(name or "__all__", []):
+                        self.add_error(field, message)
         return data
+
+    @staticmethod
+    def _values(data: dict[str, Any]) -> dict[str, Any]:
+        """The parsed answers as ``intake_build`` takes them: vocabulary terms by slug."""
+        values = dict(data)
+        for name in ("conditions", "therapies", "populations"):
+            values[name] = [term.slug for term in data.get(name) or ()]
+        for name in ("main_condition", "insurance", "language"):
+            values[name] = data[name].slug if data.get(name) else ""
+        return values
+
+    def screened_intake(self) -> Intake | None:
+        """The intake, even from otherwise invalid answers when a safety answer is a crisis."""
+        self.is_valid()
+        return self.intake
 
     def to_intake(self) -> Intake:
         """The validated answers as an Intake (call only when the form is valid)."""
-        data = self.cleaned_data
-        conditions = [condition.slug for condition in data["conditions"]]
-        main = data.get("main_condition")
-        if main and main.slug in conditions:
-            conditions.remove(main.slug)
-            conditions.insert(0, main.slug)
-        place = data["location"]
-        return Intake(
-            conditions=tuple(conditions),
-            substance_use=data.get("substance_use", False),
-            severity=data["severity"],
-            phq9=data.get("phq9"),
-            gad7=data.get("gad7"),
-            self_harm_thoughts=data["self_harm_thoughts"],
-            self_harm_plan=data["self_harm_plan"],
-            recent_hospitalization=data["recent_hospitalization"],
-            needs_withdrawal_support=data["needs_withdrawal_support"],
-            goals=tuple(data.get("goals") or ()),
-            therapies=tuple(term.slug for term in data.get("therapies") or ()),
-            format=data["format"],
-            location=place.label if place else "",
-            radius=data["radius"],
-            insurance=data["insurance"].slug if data.get("insurance") else "",
-            insurance_required=data.get("insurance_required", False),
-            availability=tuple(data.get("availability") or ()),
-            age=data.get("age"),
-            language=data["language"].slug if data.get("language") else "",
-            language_required=data.get("language_required", False),
-            populations=tuple(term.slug for term in data.get("populations") or ()),
-            accept_waitlist=data.get("accept_waitlist", False),
-            place=place,
-        )
+        if not self.is_valid() or self.intake is None:
+            raise ValueError("The questionnaire is not valid.")
+        return self.intake

@@ -33,17 +33,53 @@ class Goal(models.TextChoices):
     PEER_SUPPORT = "peer-support", _("Meet others going through the same thing")
 
 
+class SuicideBehavior(models.TextChoices):
+    """C-SSRS question 6: when, if ever, they did anything to end their life."""
+
+    NEVER = "never", _("No, never")
+    OVER_3_MONTHS = "over_3_months", _("Yes, but more than 3 months ago")
+    PAST_3_MONTHS = "past_3_months", _("Yes, in the past 3 months")
+
+
+# The safety questions, in the order they are asked. The C-SSRS screener (recent version)
+# comes first; questions 3-5 are asked only when question 2 is yes.
+CSSRS_FOLLOW_UPS = ("suicide_method", "suicide_intent", "suicide_plan")
+SAFETY_QUESTIONS = (
+    "wish_dead",
+    "suicidal_thoughts",
+    *CSSRS_FOLLOW_UPS,
+    "suicide_behavior",
+    "harm_others",
+    "psychosis_danger",
+    "medical_danger",
+    "recent_hospitalization",
+    "needs_withdrawal_support",
+)
+
+
 @dataclass(frozen=True)
 class Intake:
-    """A seeker's answers. Slugs refer to the catalogue's vocabularies."""
+    """A seeker's answers. Slugs refer to the catalogue's vocabularies.
+
+    The safety answers default to "no" only so that tests can build an intake briefly;
+    the questionnaire and the API require every one of them (``matching.validation``).
+    A follow-up question that was not asked is ``None``.
+    """
 
     conditions: tuple[str, ...] = ()
     substance_use: bool = False
     severity: str = Severity.MODERATE
     phq9: tuple[int, ...] | None = None
     gad7: tuple[int, ...] | None = None
-    self_harm_thoughts: bool = False
-    self_harm_plan: bool = False
+    wish_dead: bool = False
+    suicidal_thoughts: bool = False
+    suicide_method: bool | None = None
+    suicide_intent: bool | None = None
+    suicide_plan: bool | None = None
+    suicide_behavior: str = SuicideBehavior.NEVER
+    harm_others: bool = False
+    psychosis_danger: bool = False
+    medical_danger: bool = False
     recent_hospitalization: bool = False
     needs_withdrawal_support: bool = False
     goals: tuple[str, ...] = ()

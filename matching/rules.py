@@ -27,7 +27,7 @@ from typing import Protocol
 from django.utils.formats import date_format
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from matching.intake import Format, Goal, Intake, Severity
 from programs.models import Condition, Program
@@ -43,6 +43,9 @@ SCHEDULE_UNKNOWN_SHARE = 0.5
 # A listing that satisfies the plan only at the other level (a carrier for "private insurance",
 # or "private insurance" for a carrier) earns this share: the seeker must check the plan.
 CHECK_PLAN_SHARE = 0.6
+# Self-pay at a programme that lists sliding-scale fees but not self-pay: a miss (the filter
+# admits only a listing of self-pay), yet the fees say it takes people paying for themselves.
+SLIDING_SCALE_SHARE = 0.5
 # The main concern's share of the condition points when other concerns were chosen too.
 MAIN_CONCERN_SHARE = 0.6
 # With a blank age, a programme is "open" when it takes every adult.
@@ -190,34 +193,37 @@ class ConditionsRule(BaseRule):
         has_main = main in treated
         covered = _labels(context, "condition", [slug for slug in others if slug in treated])
         missing = _labels(context, "condition", [slug for slug in others if slug not in treated])
-        have = _concerns_sentence(
-            main_label if has_main else None,
-            covered,
-            _("and"),
-            _("Treats %(condition)s, your main concern, and %(others)s"),
-            _("Treats %(condition)s, your main concern"),
-            _("Treats %(others)s"),
-        )
-        lacking = _concerns_sentence(
-            None if has_main else main_label,
-            missing,
-            _("or"),
-            _("Doesn't list %(condition)s, your main concern, or %(others)s"),
-            _("Doesn't list %(condition)s, your main concern"),
-            _("Doesn't list %(others)s"),
-        )
+        have = _concerns_sentence(main_label if has_main else None, covered, TREATS)
+        lacking = _concerns_sentence(None if has_main else main_label, missing, LACKS)
         share = main_share * has_main + other_share * len(covered)
         return self.split(role, share=share, have=have, missing=lacking)
 
 
-def _concerns_sentence(
-    main: str | None, others: list[str], conjunction: str, both: str, main_only: str, rest: str
-) -> str | None:
-    """One of three translated sentences, by whether the main concern and others are named."""
+# Sentences naming concerns: main and others, the main one only, others only; the conjunction.
+# Lazy, so that only the sentence used is translated (scoring runs for every candidate).
+TREATS = (
+    gettext_lazy("Treats %(condition)s, your main concern, and %(others)s"),
+    gettext_lazy("Treats %(condition)s, your main concern"),
+    gettext_lazy("Treats %(others)s"),
+    gettext_lazy("and"),
+)
+LACKS = (
+    gettext_lazy("Doesn't list %(condition)s, your main concern, or %(others)s"),
+    gettext_lazy("Doesn't list %(condition)s, your main concern"),
+    gettext_lazy("Doesn't list %(others)s"),
+    gettext_lazy("or"),
+)
+
+
+def _concerns_sentence(main: str | None, others: list[str], sentences: tuple) -> str | None:
+    """The sentence that names the main concern and the others, whichever are given."""
+    both, main_only, others_only, conjunction = sentences
+    if not main and not others:
+        return None
     values = {"condition": main, "others": get_text_list(others, conjunction)}
     if main:
-        return (both if others else main_only) % values
-    return rest % values if others else None
+        return str(both if others else main_only) % values
+    return str(others_only) % values
 
 
 def needs_dual_diagnosis_care(intake: Intake, vocabulary: Vocabulary) -> bool:
@@ -326,34 +332,34 @@ class GoalsRule(BaseRule):
     def judge(
         self, role: Role, intake: Intake, program: Program, context: Context
     ) -> tuple[CriterionResult, ...]:
-        labels = {value: str(label) for value, label in Goal.choices}
-        met = [labels[goal] for goal in intake.goals if goal_met(goal, program)]
-        unmet = [labels[goal] for goal in intake.goals if not goal_met(goal, program)]
-        have = ngettext("Fits your goal: %(goals)s", "Fits your goals: %(goals)s", len(met)) % {
-            "goals": get_text_list(met, _("and"))
-        }
-        missing = ngettext(
-            "Doesn't list services for your goal: %(goals)s",
-            "Doesn't list services for your goals: %(goals)s",
-            len(unmet),
-        ) % {"goals": get_text_list(unmet, _("and"))}
-        return self.split(
-            role,
-            share=len(met) / len(intake.goals),
-            have=have if met else None,
-            missing=missing if unmet else None,
-        )
+        fits = {goal: goal_met(goal, program) for goal in intake.goals}
+        met = [str(Goal(goal).label) for goal, fit in fits.items() if fit]
+        unmet = [str(Goal(goal).label) for goal, fit in fits.items() if not fit]
+        have = missing = None
+        if met:
+            have = ngettext("Fits your goal: %(goals)s", "Fits your goals: %(goals)s", len(met)) % {
+                "goals": get_text_list(met, _("and"))
+            }
+        if unmet:
+            missing = ngettext(
+                "Doesn't list services for your goal: %(goals)s",
+                "Doesn't list services for your goals: %(goals)s",
+                len(unmet),
+            ) % {"goals": get_text_list(unmet, _("and"))}
+        return self.split(role, share=len(met) / len(intake.goals), have=have, missing=missing)
+
+
+# Each band in a sentence: "evening" sessions, or the seeker's own "evenings".
+BAND_WORDS = {
+    TimeOfDay.MORNING: (gettext_lazy("weekday morning"), gettext_lazy("weekday mornings")),
+    TimeOfDay.AFTERNOON: (gettext_lazy("weekday afternoon"), gettext_lazy("weekday afternoons")),
+    TimeOfDay.EVENING: (gettext_lazy("evening"), gettext_lazy("evenings")),
+    TimeOfDay.WEEKEND: (gettext_lazy("weekend"), gettext_lazy("weekends")),
+}
 
 
 def _band_words(band: str, *, yours: bool = False) -> str:
-    """A band in a sentence: "evening" sessions, or the seeker's own "evenings"."""
-    singular, plural = {
-        TimeOfDay.MORNING: (_("weekday morning"), _("weekday mornings")),
-        TimeOfDay.AFTERNOON: (_("weekday afternoon"), _("weekday afternoons")),
-        TimeOfDay.EVENING: (_("evening"), _("evenings")),
-        TimeOfDay.WEEKEND: (_("weekend"), _("weekends")),
-    }[band]
-    return plural if yours else singular
+    return str(BAND_WORDS[band][yours])
 
 
 def schedule_days(program: Program, availability: Iterable[str]) -> tuple[int, int]:
@@ -534,9 +540,8 @@ class InsuranceRule(BaseRule):
                 }
             return self.reason(role, text, earned=CHECK_PLAN_SHARE, met=True)
         if plan == SELF_PAY and program.sliding_scale:
-            # The filter admits only a listing of self-pay; sliding-scale fees still help.
             text = _("Doesn't list self-pay, but has sliding-scale fees")
-            return self.reason(role, text, earned=0.5, met=False)
+            return self.reason(role, text, earned=SLIDING_SCALE_SHARE, met=False)
         if plan == PRIVATE_INSURANCE:
             text = _("Doesn't list private insurance")
         else:

@@ -34,6 +34,7 @@ from matching.rules import (
     RULES,
     SCHEDULE_UNKNOWN_SHARE,
     SELF_PAY,
+    SLIDING_SCALE_SHARE,
     VIRTUAL_TRIP_MILES,
     Cover,
     IntensityRule,
@@ -274,7 +275,7 @@ def insurance_form(rule: Rule, role: Role, intake: Intake, ctx: SqlContext) -> F
     other_level = has("insurance", ctx.mask("insurance", check_plan))
     cases = [(listed, fixed(rule.weight, 1.0)), (other_level, fixed(rule.weight, CHECK_PLAN_SHARE))]
     if plan == SELF_PAY:
-        cases.append((is_true("sliding_scale"), fixed(rule.weight, 0.5)))
+        cases.append((is_true("sliding_scale"), fixed(rule.weight, SLIDING_SCALE_SHARE)))
     earned = choose(*cases, default=fixed(rule.weight, 0.0))
     return FastForm(role, earned, missed=f"(NOT {listed} AND NOT {other_level})")
 

@@ -1,13 +1,27 @@
-"""Screening for the right level of care: guidance to discuss with a clinician, not a diagnosis."""
+"""Screening for the right level of care: guidance to discuss with a clinician, not a diagnosis.
+
+The safety answers are triaged by one table, ``TRIAGE``. Its suicide rows follow the triage
+of the Columbia Suicide Severity Rating Scale, Screen Version - Recent (C-SSRS; The Columbia
+Lighthouse Project, Posner et al., https://cssrs.columbia.edu/the-columbia-scale-c-ssrs/
+cssrs-for-communities-and-healthcare/, free for clinical use): a yes to question 4 or 5, or
+suicidal behaviour in the past 3 months (question 6), is high risk and needs immediate help;
+a yes to question 3, or behaviour longer ago, is moderate risk and needs a clinician the
+same day. Thoughts of seriously harming someone else are treated as high risk too. The rows
+beside the C-SSRS (psychosis or mania danger signs, medical instability, withdrawal, severe
+symptoms after a hospital stay) are the usual exclusions from an IOP (ASAM level 2.1): each
+needs a more intensive level of care first.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from matching.intake import Intake, Severity
+from matching.intake import Intake, Severity, SuicideBehavior
 
 
 class Level(models.TextChoices):
@@ -15,6 +29,18 @@ class Level(models.TextChoices):
     HIGHER_CARE = "higher_care", _("More support than an IOP may be needed first")
     IOP = "iop", _("An intensive outpatient programme may fit")
     OUTPATIENT = "outpatient", _("Weekly therapy may be enough")
+
+
+# --- Crisis lines: the one list every page and the API show ---------------------------
+
+
+@dataclass(frozen=True)
+class ContactLink:
+    """One way to reach a line: a call, a text or a chat."""
+
+    kind: str  # "call", "text" or "chat"
+    label: str
+    href: str
 
 
 @dataclass(frozen=True)
@@ -25,25 +51,47 @@ class Resource:
     action: str
     contact: str
     href: str
+    links: tuple[ContactLink, ...]
 
 
 def crisis_resources() -> tuple[Resource, ...]:
-    """The crisis lines, translated for the active language."""
+    """The crisis lines, translated for the active language, the most direct first."""
     return (
         Resource(
-            str(_("988 Suicide & Crisis Lifeline")),
-            str(_("Call or text 988, any time. Press 1 for veterans, 2 for Spanish.")),
-            "988",
-            "tel:988",
+            name=str(_("988 Suicide & Crisis Lifeline")),
+            action=str(
+                _(
+                    "Call, text or chat with someone now, free and confidential, any time. "
+                    "Press 1 for the Veterans Crisis Line; press 2 for help in Spanish "
+                    "(Ayuda en español)."
+                )
+            ),
+            contact="988",
+            href="tel:988",
+            links=(
+                ContactLink("call", str(_("Call 988")), "tel:988"),
+                ContactLink("text", str(_("Text 988")), "sms:988"),
+                ContactLink("chat", str(_("Chat online")), "https://988lifeline.org/chat/"),
+            ),
         ),
         Resource(
-            str(_("Emergency services")),
-            str(_("Call 911 in an emergency, or go to the nearest emergency room.")),
-            "911",
-            "tel:911",
+            name=str(_("Crisis Text Line")),
+            action=str(_("Text HOME to 741741 to reach a trained crisis counsellor, any time.")),
+            contact="741741",
+            href="sms:741741?body=HOME",
+            links=(ContactLink("text", str(_("Text HOME to 741741")), "sms:741741?body=HOME"),),
+        ),
+        Resource(
+            name=str(_("Emergency services")),
+            action=str(_("Call 911 in an emergency, or go to the nearest emergency room.")),
+            contact="911",
+            href="tel:911",
+            links=(ContactLink("call", str(_("Call 911")), "tel:911"),),
         ),
     )
 
+
+# --- Published screener bands ---------------------------------------------------------
 
 # Published bands (Kroenke et al. 2001; Spitzer et al. 2006), inclusive upper bounds.
 PHQ9_BANDS = (
@@ -54,6 +102,14 @@ PHQ9_BANDS = (
     (27, "severe"),
 )
 GAD7_BANDS = ((4, "minimal"), (9, "mild"), (14, "moderate"), (21, "severe"))
+# The bands' names for people (the API keeps the published English names as values).
+BAND_LABELS = {
+    "minimal": _("minimal"),
+    "mild": _("mild"),
+    "moderate": _("moderate"),
+    "moderately severe": _("moderately severe"),
+    "severe": _("severe"),
+}
 
 
 def _band(total: int, bands: tuple[tuple[int, str], ...]) -> str:
@@ -79,20 +135,6 @@ def gad7_severity(items: tuple[int, ...]) -> tuple[int, str]:
     return total, _band(total, GAD7_BANDS)
 
 
-@dataclass(frozen=True)
-class LevelOfCare:
-    """Where the answers point, what to say, and which help lines to show."""
-
-    level: str
-    message: str
-    resources: tuple[Resource, ...]
-    show_crisis_resources: bool
-    show_programs: bool
-    effective_severity: str
-    phq9: tuple[int, str] | None = None
-    gad7: tuple[int, str] | None = None
-
-
 def effective_severity(intake: Intake) -> str:
     """The most severe of the self-rating and the screeners' bands (mild/moderate/severe)."""
     levels = [intake.severity]
@@ -106,83 +148,236 @@ def effective_severity(intake: Intake) -> str:
     return max(levels, key=order.index)
 
 
+# --- Triage ---------------------------------------------------------------------------
+
+WITHDRAWAL_DANGER_SIGNS = _(
+    "Call 911 or go to the emergency room now if stopping alcohol or drugs brings a seizure, "
+    "seeing or hearing things that aren't there, confusion, a racing heart, or a high fever."
+)
+MEDICAL_DANGER_SIGNS = _(
+    "Call 911 or go to the emergency room now for chest pain, fainting, confusion, or if you "
+    "cannot keep food or drink down."
+)
+PSYCHOSIS_DANGER_SIGNS = _(
+    "Call 911 or go to the emergency room now if voices or fears tell you to hurt yourself or "
+    "someone else, or you feel you cannot keep yourself safe."
+)
+
+
+@dataclass(frozen=True)
+class Triage:
+    """One row of the triage table: this answer leads to this level, for this reason."""
+
+    answer: str  # a safety question, or "severe_after_hospital" (worked out below)
+    value: Any
+    level: Level
+    reason: Promise
+    talk_today: bool = False
+    danger_signs: Promise | None = None
+
+
+TRIAGE: tuple[Triage, ...] = (
+    # C-SSRS high risk: crisis help now, no programme list.
+    Triage(
+        "suicide_intent",
+        True,
+        Level.CRISIS,
+        _("You told us you have had some intention of acting on thoughts of ending your life."),
+    ),
+    Triage(
+        "suicide_plan",
+        True,
+        Level.CRISIS,
+        _("You told us you have started to work out how you would end your life."),
+    ),
+    Triage(
+        "suicide_behavior",
+        SuicideBehavior.PAST_3_MONTHS,
+        Level.CRISIS,
+        _("You told us you did something to end your life, or prepared to, in the past 3 months."),
+    ),
+    Triage(
+        "harm_others",
+        True,
+        Level.CRISIS,
+        _("You told us you have had thoughts of seriously hurting someone else."),
+    ),
+    # C-SSRS moderate risk: a clinician today, 988 at the top.
+    Triage(
+        "suicide_method",
+        True,
+        Level.HIGHER_CARE,
+        _("You told us you have thought about how you might end your life."),
+        talk_today=True,
+    ),
+    Triage(
+        "suicide_behavior",
+        SuicideBehavior.OVER_3_MONTHS,
+        Level.HIGHER_CARE,
+        _("You told us you have tried, or prepared, to end your life in the past."),
+        talk_today=True,
+    ),
+    # Beside the C-SSRS: what an IOP cannot safely look after.
+    Triage(
+        "psychosis_danger",
+        True,
+        Level.HIGHER_CARE,
+        _(
+            "You told us you hear or see things others don't, or feel others mean you harm, in a "
+            "way that frightens you or tells you to act."
+        ),
+        talk_today=True,
+        danger_signs=PSYCHOSIS_DANGER_SIGNS,
+    ),
+    Triage(
+        "medical_danger",
+        True,
+        Level.HIGHER_CARE,
+        _(
+            "You told us about warning signs in your body (fainting, chest pain, or not eating or drinking) that need a doctor first."
+        ),
+        talk_today=True,
+        danger_signs=MEDICAL_DANGER_SIGNS,
+    ),
+    Triage(
+        "needs_withdrawal_support",
+        True,
+        Level.HIGHER_CARE,
+        _("Stopping alcohol or some drugs suddenly can be dangerous without medical care."),
+        danger_signs=WITHDRAWAL_DANGER_SIGNS,
+    ),
+    Triage(
+        "severe_after_hospital",
+        True,
+        Level.HIGHER_CARE,
+        _("Severe symptoms soon after a hospital stay often need more support at first."),
+    ),
+)
+CRISIS_ROWS = tuple(row for row in TRIAGE if row.level == Level.CRISIS)
+
+
+def safety_answers(intake: Intake, severity: str) -> dict[str, Any]:
+    """The answers the triage table reads, including the one it works out."""
+    answers = {row.answer: getattr(intake, row.answer, None) for row in TRIAGE}
+    answers["severe_after_hospital"] = bool(
+        severity == Severity.SEVERE and intake.recent_hospitalization
+    )
+    return answers
+
+
+def triage(intake: Intake, severity: str) -> tuple[Triage, ...]:
+    """Every row of the triage table the answers meet, most urgent level first."""
+    answers = safety_answers(intake, severity)
+    met = [row for row in TRIAGE if answers[row.answer] == row.value]
+    order = [Level.CRISIS, Level.HIGHER_CARE]
+    return tuple(sorted(met, key=lambda row: order.index(row.level)))
+
+
+def has_ideation(intake: Intake) -> bool:
+    """Any suicidal ideation: C-SSRS question 1 or 2, or PHQ-9 item 9 above zero."""
+    item9 = intake.phq9[8] if intake.phq9 is not None else 0
+    return intake.wish_dead or intake.suicidal_thoughts or item9 > 0
+
+
+@dataclass(frozen=True)
+class LevelOfCare:
+    """Where the answers point, why, what to say, and which help lines to show."""
+
+    level: str
+    message: str
+    resources: tuple[Resource, ...]
+    show_crisis_resources: bool
+    show_programs: bool
+    effective_severity: str
+    reasons: tuple[str, ...] = ()
+    danger_signs: tuple[str, ...] = ()
+    talk_today: bool = False
+    ideation: bool = False
+    phq9: tuple[int, str] | None = None
+    gad7: tuple[int, str] | None = None
+
+    @property
+    def phq9_band_label(self) -> str:
+        return str(BAND_LABELS[self.phq9[1]]) if self.phq9 else ""
+
+    @property
+    def gad7_band_label(self) -> str:
+        return str(BAND_LABELS[self.gad7[1]]) if self.gad7 else ""
+
+
+CRISIS_MESSAGE = _(
+    "Please reach out now: call or text 988 to talk to someone right away, or call 911 or go to "
+    "the nearest emergency room if you might act on these thoughts soon. An intensive outpatient "
+    "programme is not the right first step today; you deserve support right now."
+)
+HIGHER_CARE_MESSAGE = _(
+    "A partial hospitalisation programme (PHP), inpatient care or medically supervised "
+    "withdrawal (detox) may be the right first step. Please talk to a clinician or your doctor "
+    "about it."
+)
+TALK_TODAY_MESSAGE = _(
+    "Please talk to a doctor or clinician today, not in a few weeks. You can call or text 988 at "
+    "any time."
+)
+IOP_MESSAGE = _(
+    "From your answers, an intensive outpatient programme may fit: more support than weekly "
+    "therapy while you live at home. A clinician at the programme will assess you at intake to "
+    "confirm the right level of care."
+)
+OUTPATIENT_MESSAGE = _(
+    "From your answers, weekly therapy with a counsellor or therapist may be enough for now. "
+    "An IOP is more intensive (several days a week). If weekly therapy hasn't helped, the "
+    "programmes below are worth a conversation with a clinician."
+)
+
+
 def screen(intake: Intake) -> LevelOfCare:
     """Suggest a level of care from the intake (a clinician's assessment decides)."""
-    phq9 = phq9_severity(intake.phq9) if intake.phq9 is not None else None
-    gad7 = gad7_severity(intake.gad7) if intake.gad7 is not None else None
-    item9 = intake.phq9[8] if intake.phq9 is not None else 0
-    suicidal_thoughts = intake.self_harm_thoughts or item9 > 0
     severity = effective_severity(intake)
-    resources = crisis_resources()
-    common = {"phq9": phq9, "gad7": gad7, "effective_severity": severity}
-
-    # A plan or intent means crisis care now, whatever else was answered.
-    if intake.self_harm_plan:
+    ideation = has_ideation(intake)
+    rows = triage(intake, severity)
+    common = {
+        "resources": crisis_resources(),
+        "effective_severity": severity,
+        "ideation": ideation,
+        "phq9": phq9_severity(intake.phq9) if intake.phq9 is not None else None,
+        "gad7": gad7_severity(intake.gad7) if intake.gad7 is not None else None,
+    }
+    if rows:
+        level = rows[0].level
+        # Every danger sign stays, whatever the level: crisis plus withdrawal still says seizures.
+        danger_signs = tuple(str(row.danger_signs) for row in rows if row.danger_signs)
+        rows = tuple(row for row in rows if row.level == level)
+        talk_today = any(row.talk_today for row in rows)
+        if level == Level.CRISIS:
+            message = str(CRISIS_MESSAGE)
+        else:
+            message = str(HIGHER_CARE_MESSAGE)
+            if talk_today:
+                message += " " + str(TALK_TODAY_MESSAGE)
         return LevelOfCare(
-            level=Level.CRISIS,
-            message=str(
-                _(
-                    "You told us you may act on thoughts of hurting yourself. Please reach out now: "
-                    "call or text 988 to talk to someone right away, or call 911 or go to the nearest "
-                    "emergency room if you might act on them soon. An intensive outpatient programme "
-                    "is not the right first step today; you deserve support right now."
-                )
-            ),
-            resources=resources,
+            level=level,
+            message=message,
+            reasons=tuple(str(row.reason) for row in rows),
+            danger_signs=danger_signs,
+            talk_today=talk_today,
             show_crisis_resources=True,
-            show_programs=False,
+            show_programs=level != Level.CRISIS,
             **common,
         )
-    if intake.needs_withdrawal_support or (
-        severity == Severity.SEVERE and intake.recent_hospitalization
-    ):
-        reason = (
-            _("Stopping alcohol or some drugs suddenly can be dangerous without medical care.")
-            if intake.needs_withdrawal_support
-            else _("Severe symptoms soon after a hospital stay often need more support at first.")
-        )
-        return LevelOfCare(
-            level=Level.HIGHER_CARE,
-            message=str(reason)
-            + " "
-            + str(
-                _(
-                    "A partial hospitalisation programme (PHP), inpatient care or medically supervised "
-                    "detox may be the right first step. Please talk to a clinician or your doctor. "
-                    "The programmes below may help after that, or alongside their advice."
-                )
-            ),
-            resources=resources,
-            show_crisis_resources=suicidal_thoughts,
-            show_programs=True,
-            **common,
-        )
-    if severity == Severity.MILD:
+    # Any suicidal ideation needs a clinician's follow-up: never "weekly therapy may be enough".
+    if severity == Severity.MILD and not ideation:
         return LevelOfCare(
             level=Level.OUTPATIENT,
-            message=str(
-                _(
-                    "From your answers, weekly therapy with a counsellor or therapist may be enough "
-                    "for now. An IOP is more intensive (several days a week). If weekly therapy "
-                    "hasn't helped, the programmes below are worth a conversation with a clinician."
-                )
-            ),
-            resources=resources,
-            show_crisis_resources=suicidal_thoughts,
+            message=str(OUTPATIENT_MESSAGE),
+            show_crisis_resources=False,
             show_programs=True,
             **common,
         )
     return LevelOfCare(
         level=Level.IOP,
-        message=str(
-            _(
-                "From your answers, an intensive outpatient programme may fit: more support than "
-                "weekly therapy while you live at home. A clinician at the programme will assess "
-                "you at intake to confirm the right level of care."
-            )
-        ),
-        resources=resources,
-        show_crisis_resources=suicidal_thoughts,
+        message=str(IOP_MESSAGE),
+        show_crisis_resources=ideation,
         show_programs=True,
         **common,
     )

@@ -18,7 +18,7 @@ from django.db.models.functions import Cast
 
 from matching.intake import Format, Intake
 from matching.rules import Vocabulary, insurance_cover
-from matching.rules_sql import RANK_COLUMNS, SqlContext, rank_columns
+from matching.rules_sql import RANK_COLUMNS, SqlContext, flag, is_true, rank_columns
 from programs.models import VOCABULARY_RELATIONS, Insurance, Program, ProgramSearch
 from programs.querysets import haversine_miles
 from programs.search import SearchConditions
@@ -152,13 +152,15 @@ def match_ranked_page(
     today: datetime.date,
     offset: int,
     limit: int,
+    step_up: bool = False,
 ) -> RankedPage:
     """Rank every programme that meets the hard constraints in one query; return one page.
 
     The rows found (sites in range, virtual anchors) are folded into one per programme with
     its nearest site (the ORM builds that part); the rules' fast forms give
     ``rules.rank_key`` as columns over it, the database sorts (then by name and id) and
-    pages, so only ``limit`` programmes ever leave it. ``COUNT(*) OVER ()`` gives the total
+    pages, so only ``limit`` programmes ever leave it. With ``step_up`` (the seeker may need
+    more care) programmes that also offer PHP come first, the rest of the order unchanged. ``COUNT(*) OVER ()`` gives the total
     from the same scan.
     """
     context = SqlContext.load(vocabulary, today)
@@ -168,12 +170,13 @@ def match_ranked_page(
     inner, params = candidates.query.sql_with_params()
     ranking = rank_columns(intake, context)
     columns = ", ".join(f"{sql} AS {name}" for name, sql in ranking.items())
+    first = f"{flag(is_true('offers_php'))} DESC, " if step_up else ""
     # Safe to format: the fast forms hold only numbers and dates made from the intake and
     # the vocabulary, and the inner query's own values stay parameters.
     query = (
         f"SELECT program_id, distance, COUNT(*) OVER () AS total, {columns} "  # noqa: S608
         f"FROM ({inner}) AS candidate "
-        f"ORDER BY {', '.join(RANK_COLUMNS)}, name, program_id LIMIT %s OFFSET %s"
+        f"ORDER BY {first}{', '.join(RANK_COLUMNS)}, name, program_id LIMIT %s OFFSET %s"
     )
     with connection.cursor() as cursor:
         cursor.execute(query, (*params, limit, offset))

@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _
-
-from matching.intake import Format, Intake
+from matching.intake import Intake
+from matching.relax import Suggestion, relax_suggestions
 from matching.rules import Context, CriterionResult, score
-from matching.screening import LevelOfCare, screen
+from matching.screening import Level, LevelOfCare, screen
 from matching.selectors import (
     match_ranked_page,
     page_relations,
@@ -47,7 +46,7 @@ class ProgramMatch:
 class MatchResult:
     level_of_care: LevelOfCare
     results: tuple[ProgramMatch, ...]
-    suggestions: tuple[str, ...] = ()
+    suggestions: tuple[Suggestion, ...] = ()
     # Paging: the page shown (1-based), how many programmes fit in all, and page size.
     page: int = 1
     total: int = 0
@@ -86,6 +85,8 @@ def match_programs(
         today=today,
         offset=(page - 1) * per_page,
         limit=per_page,
+        # Step-up guidance: programmes that can also give more intensive care come first.
+        step_up=level.level == Level.HIGHER_CARE,
     )
     programs = programs_for_page(
         ids=[row.program_id for row in ranked.rows], relations=page_relations(intake)
@@ -104,28 +105,3 @@ def match_programs(
         total=ranked.total,
         per_page=per_page,
     )
-
-
-def relax_suggestions(intake: Intake) -> tuple[str, ...]:
-    """What to loosen when nothing fits, most helpful first."""
-    suggestions = []
-    if intake.format != Format.VIRTUAL and intake.radius < 100:
-        suggestions.append(
-            _("Travel further: try %(miles)d miles.")
-            % {"miles": min(intake.radius * 2 if intake.radius >= 25 else 50, 500)}
-        )
-    if intake.format == Format.IN_PERSON:
-        suggestions.append(_("Include virtual programmes licensed in your state."))
-    if intake.insurance_required:
-        suggestions.append(
-            _(
-                "Show programmes that don't list your insurance: many still take it, or offer sliding-scale fees."
-            )
-        )
-    if intake.language_required:
-        suggestions.append(
-            _("Show programmes that don't list your language: many offer interpreters.")
-        )
-    if not intake.accept_waitlist:
-        suggestions.append(_("Include programmes with a waitlist."))
-    return tuple(suggestions)

@@ -2,62 +2,57 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.debug import sensitive_post_parameters
 
 from matching.forms import IntakeForm
-from matching.services import match_programs
+from matching.relax import relax_answers
+from matching.screening import Level, screen
+from matching.services import MatchResult, match_programs
 
-RELAXATIONS = {"wider", "virtual", "any_insurance", "any_language", "waitlist"}
+OUTCOME_TEMPLATES = {
+    Level.CRISIS: "matching/crisis.html",
+    Level.HIGHER_CARE: "matching/higher_care.html",
+}
 
 
-def _relaxed(data: QueryDict, relax: str) -> QueryDict:
-    """The same answers with one constraint loosened, from an empty-results suggestion."""
-    data = data.copy()
-    if relax == "wider":
-        try:
-            radius = int(data.get("radius") or 25)
-        except ValueError:
-            radius = 25
-        data["radius"] = str(min(max(radius * 2, 50), 500))
-    elif relax == "virtual":
-        data["format"] = "either"
-    elif relax == "any_insurance":
-        data.pop("insurance_required", None)
-    elif relax == "any_language":
-        data.pop("language_required", None)
-    elif relax == "waitlist":
-        data["accept_waitlist"] = "on"
-    return data
+def render_match(
+    request: HttpRequest, *, form: IntakeForm, result: MatchResult, status: int = 200
+) -> HttpResponse:
+    """The page for a screened intake: crisis help, step-up guidance, or ranked matches."""
+    level = result.level_of_care
+    template = OUTCOME_TEMPLATES.get(level.level, "matching/match_results.html")
+    response = render(
+        request, template, {"form": form, "result": result, "level": level}, status=status
+    )
+    # Answers about mental health must not linger in caches or browser history.
+    add_never_cache_headers(response)  # no-store, no-cache, must-revalidate, private
+    return response
 
 
 @sensitive_post_parameters()
 def intake(request: HttpRequest) -> HttpResponse:
-    """GET shows the questionnaire; POST screens and ranks, or re-shows it with messages."""
+    """GET shows the questionnaire; POST screens (safety first) and ranks, or asks again."""
     if request.method != "POST":
         response = render(request, "matching/intake_form.html", {"form": IntakeForm()})
         add_never_cache_headers(response)
         return response
 
     data = request.POST
-    relax = data.get("relax", "")
-    if relax in RELAXATIONS:
-        data = _relaxed(data, relax)
     form = IntakeForm(data)
-    if not form.is_valid() or data.get("edit"):
-        response = render(request, "matching/intake_form.html", {"form": form})
-    else:
-        result = match_programs(intake=form.to_intake())
-        template = (
-            "matching/crisis.html"
-            if not result.level_of_care.show_programs
-            else "matching/match_results.html"
-        )
-        response = render(
-            request, template, {"form": form, "result": result, "level": result.level_of_care}
-        )
-    # Answers about mental health must not linger in caches or browser history.
-    add_never_cache_headers(response)  # no-store, no-cache, must-revalidate, private
+    intake = form.screened_intake()
+    relaxed = relax_answers(data, intake) if intake is not None and data.get("relax") else None
+    if relaxed is not None:
+        data, form = relaxed, IntakeForm(relaxed)
+        intake = form.screened_intake()
+    # A crisis answer wins over every other answer, valid or not, and over "Change my answers".
+    crisis = intake is not None and screen(intake).level == Level.CRISIS
+    if intake is not None and (crisis or not data.get("edit")):
+        return render_match(request, form=form, result=match_programs(intake=intake))
+    # Answers to fix are a 400; "Change my answers" shows the filled form as it was.
+    status = 400 if form.errors else 200
+    response = render(request, "matching/intake_form.html", {"form": form}, status=status)
+    add_never_cache_headers(response)
     return response

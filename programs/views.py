@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -14,6 +14,7 @@ from django_ratelimit.decorators import ratelimit
 
 from programs.forms import SuggestionForm
 from programs.models import Condition
+from programs.relax import relax_links
 from programs.selectors import program_filterset, program_get_published, program_page
 from programs.services import suggestion_create
 
@@ -50,55 +51,11 @@ def program_list(request: HttpRequest) -> HttpResponse:
             query_without_page=params.urlencode(),
             place=filterset.place,
             radius=filterset.radius_miles,
-            relax_links=_relax_links(params, filterset.radius_miles) if not page_obj else [],
+            relax_links=relax_links(params=params, radius=filterset.radius_miles)
+            if not page_obj
+            else [],
         )
     return render(request, "programs/program_list.html", context)
-
-
-NARROWING_PARAMETERS = (
-    "condition",
-    "modality",
-    "insurance",
-    "time",
-    "language",
-    "population",
-    "age",
-    "accepting",
-    "q",
-)
-
-
-def _relax_links(params: QueryDict, radius: float) -> list[tuple[str, str]]:
-    """Ways to widen a search that found nothing, each as (label, query string)."""
-    links: list[tuple[str, str]] = []
-    if params.get("near"):
-        wider_radius = min(max(int(radius) * 2, 50), settings.DIRECTORY_MAX_RADIUS_MILES)
-        if wider_radius > radius and params.get("format") != "virtual":
-            wider = params.copy()
-            wider["radius"] = str(wider_radius)
-            links.append(
-                (_("Search within %(miles)d miles") % {"miles": wider_radius}, wider.urlencode())
-            )
-        if params.get("format") == "virtual":
-            anywhere = params.copy()
-            anywhere.pop("format")
-            links.append((_("Include in-person programmes nearby"), anywhere.urlencode()))
-        else:
-            virtual = params.copy()
-            virtual["format"] = "virtual"
-            links.append((_("Show virtual programmes for your state"), virtual.urlencode()))
-    narrowing = [key for key in NARROWING_PARAMETERS if params.get(key)]
-    if narrowing:
-        fewer = params.copy()
-        for key in narrowing:
-            fewer.pop(key, None)
-        label = (
-            _("Keep the place, clear the other filters")
-            if params.get("near")
-            else _("Clear the filters")
-        )
-        links.append((label, fewer.urlencode()))
-    return links
 
 
 def program_detail(request: HttpRequest, slug: str) -> HttpResponse:

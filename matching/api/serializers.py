@@ -1,8 +1,9 @@
-"""The intake as JSON, validated by the questionnaire's own form; and the match it yields.
+"""The intake as JSON, parsed field by field and validated by the questionnaire's own core.
 
-JSON types are checked here (a boolean must be true or false, a number a whole number);
-everything else, which slugs exist, the ranges, the place, the rules between answers, is
-checked by ``matching.forms.IntakeForm``, so the questionnaire and the API cannot drift.
+JSON types, slugs and ranges are checked here; then ``matching.validation.intake_build``,
+which the questionnaire calls too, reads the safety answers first (a crisis answer wins over
+any other answer, valid or not), requires every safety question, and checks the rules
+between answers. Unknown keys are an error, never ignored.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
-from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -19,11 +19,14 @@ from rest_framework import serializers
 from rest_framework.fields import SkipField
 
 from iopfinder.api_errors import NON_FIELD_ERRORS
-from matching.forms import FREQUENCY, GAD7_ITEMS, PHQ9_ITEMS, IntakeForm, YesNoField
-from matching.intake import Format, Goal, Intake, Severity
+from matching.forms import FREQUENCY, GAD7_ITEMS, PHQ9_ITEMS, IntakeForm
+from matching.intake import Format, Goal, Intake, Severity, SuicideBehavior
+from matching.rules import Role
 from matching.screening import Level, LevelOfCare
+from matching.validation import RETIRED_NAMES, SAFETY_REQUIRED, IntakeInvalid, intake_build
 from programs.api.serializers import MilesField, ProgramSummarySerializer
-from programs.models import Vocabulary
+from programs.filters import PlaceField
+from programs.models import Condition, Insurance, Language, Modality, Population, Vocabulary
 from programs.schedule import TimeOfDay
 
 FORM_FIELDS = IntakeForm.base_fields
@@ -32,6 +35,12 @@ SLUG_MAX_LENGTH = Vocabulary._meta.get_field("slug").max_length
 MAX_TERMS = 50
 LOWEST_ANSWER = min(int(value) for value, _label in FREQUENCY)
 HIGHEST_ANSWER = max(int(value) for value, _label in FREQUENCY)
+UNKNOWN_FIELD = _("Not one of the questions; check the spelling against the API description.")
+RETIRED_FIELD = _(
+    "No longer asked: the safety questions are now the C-SSRS screener (wish_dead, "
+    "suicidal_thoughts, suicide_method, suicide_intent, suicide_plan, suicide_behavior)."
+)
+RETIRED = {name for names in RETIRED_NAMES.values() for name in names} | {"self_harm_thoughts"}
 
 
 def encodable(value: str) -> None:
@@ -81,18 +90,74 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
-def _slugs(help_text: str, **kwargs: Any) -> serializers.ListField:
-    kwargs.setdefault("default", list)
-    return serializers.ListField(
-        child=StrictCharField(max_length=SLUG_MAX_LENGTH),
-        max_length=MAX_TERMS,
-        help_text=help_text,
-        **kwargs,
-    )
+def _known_slugs(queryset: Any, slugs: list[str]) -> list[str]:
+    """One query for all the slugs: the ones that are not in the vocabulary."""
+    known = set(queryset.filter(slug__in=slugs).values_list("slug", flat=True))
+    return [slug for slug in slugs if slug not in known]
+
+
+class SlugListField(serializers.ListField):
+    """Vocabulary terms by slug, each checked to exist."""
+
+    def __init__(self, queryset: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("default", list)
+        super().__init__(
+            child=StrictCharField(max_length=SLUG_MAX_LENGTH), max_length=MAX_TERMS, **kwargs
+        )
+        self.queryset = queryset
+
+    def run_validation(self, data: Any = serializers.empty) -> list[str]:
+        slugs = super().run_validation(data)
+        unknown = _known_slugs(self.queryset, slugs)
+        if unknown:
+            # The questionnaire's message for each unknown term.
+            raise serializers.ValidationError(
+                [_("%(value)s is not one of the options.") % {"value": slug} for slug in unknown]
+            )
+        return slugs
+
+
+class SlugField(StrictCharField):
+    """One vocabulary term by slug, or blank."""
+
+    def __init__(self, queryset: Any, **kwargs: Any) -> None:
+        super().__init__(max_length=SLUG_MAX_LENGTH, allow_blank=True, default="", **kwargs)
+        self.queryset = queryset
+
+    def to_internal_value(self, data: Any) -> str:
+        slug = super().to_internal_value(data)
+        if slug and _known_slugs(self.queryset, [slug]):
+            raise serializers.ValidationError(_("Choose one of the options."))
+        return slug
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class PlaceJSONField(StrictCharField):
+    """A ZIP code or "City, ST", placed as the questionnaire places it."""
+
+    def run_validation(self, data: Any = serializers.empty) -> Any:
+        text = super().run_validation(data)
+        try:
+            return PlaceField(required=False).clean(text)
+        except forms.ValidationError as error:
+            raise serializers.ValidationError(error.messages) from error
 
 
 def _flag(help_text: str) -> StrictBooleanField:
     return StrictBooleanField(default=False, help_text=help_text)
+
+
+def _safety(help_text: str) -> StrictBooleanField:
+    # Required, with the core's message: intake_build says the same when one is missing.
+    return StrictBooleanField(help_text=help_text, error_messages={"required": SAFETY_REQUIRED})
+
+
+def _follow_up(help_text: str) -> StrictBooleanField:
+    return StrictBooleanField(
+        required=False,
+        allow_null=True,
+        help_text=f"Required when suicidal_thoughts is true; else omit or null. {help_text}",
+    )
 
 
 def _scale(items: list, name: str) -> serializers.ListField:
@@ -114,11 +179,25 @@ def _whole_number(name: str, **kwargs: Any) -> StrictIntegerField:
     return StrictIntegerField(min_value=field.min_value, max_value=field.max_value, **kwargs)
 
 
+def _messages(detail: Any) -> list[str]:
+    """A field's messages as a flat list (a list's item errors come as {index: [...]})."""
+    if isinstance(detail, Mapping):
+        return [
+            _("Item %(number)d: %(message)s") % {"number": int(index) + 1, "message": message}
+            for index, messages in detail.items()
+            for message in _messages(messages)
+        ]
+    if isinstance(detail, list | tuple):
+        return [message for item in detail for message in _messages(item)]
+    return [str(detail)]
+
+
 class IntakeRequestSerializer(serializers.Serializer):
     """A seeker's answers, as the questionnaire asks them; vocabulary terms by slug."""
 
-    conditions = _slugs(
-        "Condition slugs; the first is the main concern.",
+    conditions = SlugListField(
+        Condition.objects.all(),
+        help_text="Condition slugs; the first is the main concern.",
         min_length=1,
         default=serializers.empty,
         error_messages={
@@ -130,16 +209,46 @@ class IntakeRequestSerializer(serializers.Serializer):
     severity = serializers.ChoiceField(choices=Severity.choices, default=Severity.MODERATE)
     phq9 = _scale(PHQ9_ITEMS, "PHQ-9")
     gad7 = _scale(GAD7_ITEMS, "GAD-7")
-    self_harm_thoughts = _flag("Thoughts of self-harm or suicide in the past two weeks.")
-    self_harm_plan = _flag("A plan or intention to act on them: the answer is crisis help.")
-    recent_hospitalization = _flag("In hospital for mental health or substance use this month.")
-    needs_withdrawal_support = _flag("Might need medical help to stop drinking or using safely.")
+    wish_dead = _safety(
+        "C-SSRS 1: in the past month, wished they were dead or could go to sleep and not wake up."
+    )
+    suicidal_thoughts = _safety(
+        "C-SSRS 2: in the past month, actual thoughts of killing themselves."
+    )
+    suicide_method = _follow_up("C-SSRS 3: thought about how they might do it.")
+    suicide_intent = _follow_up("C-SSRS 4: some intention of acting on the thoughts: crisis.")
+    suicide_plan = _follow_up(
+        "C-SSRS 5: worked out the details and intend to carry them out: crisis."
+    )
+    suicide_behavior = serializers.ChoiceField(
+        choices=SuicideBehavior.choices,
+        error_messages={"required": SAFETY_REQUIRED},
+        help_text=(
+            "C-SSRS 6: did, started or prepared anything to end their life; "
+            "`past_3_months` is crisis, `over_3_months` higher care."
+        ),
+    )
+    harm_others = _safety("Thoughts of seriously hurting someone else: crisis.")
+    psychosis_danger = _safety(
+        "Hearing or seeing things others don't, or feeling others mean harm, in a way that "
+        "frightens them or tells them to act: higher care."
+    )
+    medical_danger = _safety(
+        "Fainting, chest pain, or not eating or drinking for days: higher care."
+    )
+    recent_hospitalization = _safety("In hospital for mental health or substance use this month.")
+    needs_withdrawal_support = _safety(
+        "Might need medical help to stop drinking or using safely: higher care."
+    )
     goals = serializers.ListField(
         child=serializers.ChoiceField(choices=Goal.choices), default=list, max_length=MAX_TERMS
     )
-    therapies = _slugs("Modality slugs of kind `therapy` they would like.")
+    therapies = SlugListField(
+        Modality.objects.filter(kind=Modality.Kind.THERAPY),
+        help_text="Modality slugs of kind `therapy` they would like.",
+    )
     format = serializers.ChoiceField(choices=Format.choices, default=FORM_FIELDS["format"].initial)
-    location = StrictCharField(
+    location = PlaceJSONField(
         max_length=FORM_FIELDS["location"].max_length,
         help_text='A five-digit ZIP code or "City, ST".',
         error_messages={"required": FORM_FIELDS["location"].error_messages["required"]},
@@ -147,9 +256,7 @@ class IntakeRequestSerializer(serializers.Serializer):
     radius = _whole_number(
         "radius", default=FORM_FIELDS["radius"].initial, help_text="Miles they can travel."
     )
-    insurance = StrictCharField(
-        max_length=SLUG_MAX_LENGTH, allow_blank=True, default="", help_text="Insurance slug."
-    )
+    insurance = SlugField(Insurance.objects.all(), help_text="Insurance slug.")
     insurance_required = _flag("Only programmes that list this insurance.")
     availability = serializers.ListField(
         child=serializers.ChoiceField(choices=TimeOfDay.choices),
@@ -157,97 +264,58 @@ class IntakeRequestSerializer(serializers.Serializer):
         max_length=MAX_TERMS,
     )
     age = _whole_number("age", required=False, allow_null=True)
-    language = StrictCharField(
-        max_length=SLUG_MAX_LENGTH, allow_blank=True, default="", help_text="Language slug."
-    )
+    language = SlugField(Language.objects.all(), help_text="Language slug.")
     language_required = _flag("Only programmes that list this language.")
-    populations = _slugs("Population slugs (programmes for a specific group).")
+    populations = SlugListField(
+        Population.objects.all(), help_text="Population slugs (programmes for a specific group)."
+    )
     accept_waitlist = _flag("Include programmes that are not accepting new patients now.")
 
     def to_internal_value(self, data: Any) -> dict[str, Any]:
+        if not isinstance(data, Mapping):
+            raise serializers.ValidationError(
+                {NON_FIELD_ERRORS: [_("Send the answers as a JSON object.")]}
+            )
+        values: dict[str, Any] = {}
+        errors: dict[str, list[str]] = {
+            key: [str(RETIRED_FIELD if key in RETIRED else UNKNOWN_FIELD)]
+            for key in data
+            if key not in self.fields
+        }
+        for field in self._writable_fields:
+            try:
+                values[field.source] = field.run_validation(field.get_value(data))
+            except serializers.ValidationError as error:
+                errors[field.field_name] = _messages(error.detail)
+            except SkipField:
+                continue
         try:
-            return super().to_internal_value(data)
-        except serializers.ValidationError as error:
-            if not isinstance(data, Mapping) or not isinstance(error.detail, dict):
-                raise
-            # Report every problem at once: also what the questionnaire says about the
-            # answers whose JSON types were fine (an unknown slug, a place not found).
-            checked = {}
-            for field in self._writable_fields:
-                if field.field_name in error.detail:
-                    continue
-                try:
-                    checked[field.source] = field.run_validation(field.get_value(data))
-                except (serializers.ValidationError, SkipField):
-                    continue
-            form = IntakeForm(data=intake_form_data(checked))
-            more = {
-                name: messages
-                for name, messages in errors_by_intake_field(form.errors).items()
-                if name in checked
-            }
-            raise serializers.ValidationError({**more, **error.detail}) from error
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        form = IntakeForm(data=intake_form_data(attrs))
-        if not form.is_valid():
-            raise serializers.ValidationError(errors_by_intake_field(form.errors))
-        attrs["intake"] = form.to_intake()
-        return attrs
+            return {"intake": intake_build(raw=data, values=values, errors=errors)}
+        except IntakeInvalid as invalid:
+            raise serializers.ValidationError(invalid.errors) from invalid
 
     def to_intake(self) -> Intake:
         """The validated answers as an Intake (after ``is_valid()``)."""
         return self.validated_data["intake"]
 
 
-def intake_form_data(attrs: dict[str, Any]) -> QueryDict:
-    """The JSON answers as the questionnaire would have POSTed them."""
-    data = QueryDict(mutable=True)
-    for name, field in FORM_FIELDS.items():
-        value = attrs.get(name)
-        if isinstance(field, YesNoField):
-            data[name] = "yes" if value else "no"
-        elif isinstance(field, forms.BooleanField):
-            if value:
-                data[name] = "on"
-        elif isinstance(value, list):
-            data.setlist(name, [str(item) for item in value])
-        elif value is not None:
-            data[name] = str(value)
-    if attrs.get("conditions"):
-        data["main_condition"] = attrs["conditions"][0]
-    for prefix in ("phq9", "gad7"):
-        for number, answer in enumerate(attrs.get(prefix) or (), start=1):
-            data[f"{prefix}_{number}"] = str(answer)
-    return data
-
-
-def errors_by_intake_field(form_errors: dict[str, list[str]]) -> dict[str, list[str]]:
-    """The form's messages keyed by the JSON field they are about."""
-    errors: dict[str, list[str]] = {}
-    for name, messages in form_errors.items():
-        if name == "__all__":
-            field = NON_FIELD_ERRORS
-        elif name == "main_condition":
-            field = "conditions"
-        elif name.startswith(("phq9_", "gad7_")):
-            field = name.split("_")[0]
-        else:
-            field = name
-        for message in messages:
-            if message not in errors.setdefault(field, []):
-                errors[field].append(message)
-    return errors
-
-
 # --- The answer ---------------------------------------------------------------------
+
+
+class ContactLinkSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["call", "text", "chat"], read_only=True)
+    label = serializers.CharField(read_only=True, help_text="What the link does, for a person.")
+    href = serializers.CharField(read_only=True, help_text="A tel:, sms: or https: link.")
 
 
 class ResourceSerializer(serializers.Serializer):
     name = serializers.CharField(read_only=True)
     action = serializers.CharField(read_only=True, help_text="What to do, in a sentence.")
     contact = serializers.CharField(read_only=True, help_text="The number to call or text.")
-    href = serializers.CharField(read_only=True, help_text="A tel: link.")
+    href = serializers.CharField(read_only=True, help_text="The most direct link (tel: or sms:).")
+    links = ContactLinkSerializer(
+        many=True, read_only=True, help_text="Every way to reach it: call, text, chat."
+    )
 
 
 class ScaleScoreSerializer(serializers.Serializer):
@@ -263,8 +331,25 @@ class LevelOfCareSerializer(serializers.Serializer):
     level = serializers.ChoiceField(choices=Level.choices, read_only=True)
     label = serializers.SerializerMethodField()
     message = serializers.CharField(read_only=True)
+    reasons = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="For crisis and higher care: which answers led here, in plain words.",
+    )
+    danger_signs = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="Signs that mean calling 911 or going to the emergency room now, where they apply.",
+    )
+    talk_today = serializers.BooleanField(
+        read_only=True, help_text="A clinician should be spoken to today (C-SSRS moderate risk)."
+    )
     resources = serializers.SerializerMethodField(
-        help_text="Crisis lines (988, 911) whenever the answers call for them; else empty."
+        help_text=(
+            "Crisis lines (988 by call, text and chat; Crisis Text Line; 911), the most direct "
+            "first, whenever the answers call for them (crisis, higher care, any suicidal "
+            "thoughts); else empty."
+        )
     )
     phq9 = ScaleScoreSerializer(read_only=True, allow_null=True)
     gad7 = ScaleScoreSerializer(read_only=True, allow_null=True)
@@ -281,7 +366,23 @@ class LevelOfCareSerializer(serializers.Serializer):
 
 class ReasonSerializer(serializers.Serializer):
     criterion = serializers.CharField(read_only=True)
-    met = serializers.BooleanField(read_only=True)
+    met = serializers.BooleanField(
+        read_only=True,
+        allow_null=True,
+        help_text=(
+            "true matches, false doesn't, null to check with the programme (schedule not "
+            "listed; the age range when no age was given)."
+        ),
+    )
+    role = serializers.ChoiceField(
+        choices=[(role.value, role.value) for role in Role],
+        read_only=True,
+        help_text=(
+            "`stated`: a preference they gave (decides the order and the score); `tie_break`: "
+            "not asked about, only breaks ties; `gate`: with no age given, whether it takes "
+            "every adult."
+        ),
+    )
     points = serializers.FloatField(read_only=True)
     max_points = serializers.FloatField(read_only=True)
     text = serializers.CharField(read_only=True, help_text="Why, in one sentence.")
@@ -289,7 +390,9 @@ class ReasonSerializer(serializers.Serializer):
 
 class ProgramMatchSerializer(serializers.Serializer):
     program = ProgramSummarySerializer(read_only=True)
-    score = serializers.IntegerField(read_only=True, help_text="Share of points earned, 0-100.")
+    score = serializers.IntegerField(
+        read_only=True, help_text="Share of the stated preferences' points earned, 0-100."
+    )
     distance_miles = MilesField(help_text="Miles to the nearest site; null for virtual care.")
     reasons = ReasonSerializer(many=True, read_only=True)
 
@@ -299,8 +402,10 @@ class MatchResponseSerializer(serializers.Serializer):
     results = ProgramMatchSerializer(
         many=True, read_only=True, help_text="Best first; always empty for the crisis level."
     )
-    suggestions = serializers.ListField(
-        child=serializers.CharField(),
-        read_only=True,
-        help_text="What to loosen when nothing fits.",
+    suggestions = serializers.SerializerMethodField(
+        help_text="What to loosen when nothing fits, most helpful first."
     )
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_suggestions(self, result: Any) -> list[str]:
+        return [suggestion.text for suggestion in result.suggestions]

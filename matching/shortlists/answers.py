@@ -6,15 +6,13 @@ from django import forms
 from django.utils.translation import gettext as _
 
 from matching.forms import IntakeForm
+from matching.intake import SAFETY_QUESTIONS
 
 # Everything that explains why these programmes fit, in the questionnaire's order. The
 # safety questions and the PHQ-9/GAD-7 items (not in SECTIONS) are left out on purpose:
 # a share link is a bearer link, and if it is forwarded those answers must not travel with it.
-SAFETY_FIELDS = frozenset(
-    {"self_harm_thoughts", "self_harm_plan", "recent_hospitalization", "needs_withdrawal_support"}
-)
 ATTACHABLE_FIELDS = tuple(
-    name for _title, names in IntakeForm.SECTIONS for name in names if name not in SAFETY_FIELDS
+    name for _title, names in IntakeForm.SECTIONS for name in names if name not in SAFETY_QUESTIONS
 )
 
 

@@ -8,12 +8,13 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from iopfinder import api_errors
 from programs.api import views as catalogue_views
+from tests.intake_answers import SAFE_JSON
 from tests.test_settings import run_settings
 
 pytestmark = pytest.mark.django_db
 
 ORIGIN = "https://referrals.example.org"
-MATCH_BODY = {"conditions": ["depression"], "location": "10001"}
+MATCH_BODY = {"conditions": ["depression"], "location": "10001", **SAFE_JSON}
 
 
 # --- one error shape -------------------------------------------------------------------

@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 from matching.api import views as match_views
 from matching.intake import Intake
 from tests.factories import LocationFactory, ProgramFactory
+from tests.intake_answers import SAFE_JSON as SAFE
 from tests.matching.test_intake_views import VALID as QUESTIONNAIRE_ANSWERS
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,7 @@ def field_errors(api_client, body) -> dict[str, list[str]]:
     return payload["errors"]
 
 
-MINIMAL = {"conditions": ["depression"], "location": "10001"}
+MINIMAL = {"conditions": ["depression"], "location": "10001", **SAFE}
 
 
 @pytest.fixture
@@ -75,7 +76,14 @@ def test_a_fitting_intake_gets_the_iop_level_and_ranked_programmes(api_client, m
     assert criteria["conditions"]["points"] == criteria["conditions"]["max_points"]
     assert "Depression" in criteria["conditions"]["text"]
     assert criteria["schedule"]["text"] == "Offers evening sessions"
-    assert set(criteria["therapies"]) == {"criterion", "met", "points", "max_points", "text"}
+    assert set(criteria["therapies"]) == {
+        "criterion",
+        "met",
+        "role",
+        "points",
+        "max_points",
+        "text",
+    }
 
 
 def test_the_answer_is_never_cached(api_client, manhattan_program):
@@ -87,18 +95,19 @@ def test_the_answer_is_never_cached(api_client, manhattan_program):
 
 
 def test_a_plan_to_self_harm_gets_crisis_lines_and_no_programmes(api_client, manhattan_program):
-    body = post(api_client, {**MINIMAL, "self_harm_plan": True}).json()
+    answers = {"suicidal_thoughts": True, "suicide_method": True, "suicide_intent": False}
+    body = post(api_client, {**MINIMAL, **answers, "suicide_plan": True}).json()
     assert body["level_of_care"]["level"] == "crisis"
     assert body["results"] == []
     contacts = [resource["contact"] for resource in body["level_of_care"]["resources"]]
-    assert contacts == ["988", "911"]
+    assert contacts == ["988", "741741", "911"]
     assert body["level_of_care"]["resources"][0]["href"] == "tel:988"
 
 
 def test_thoughts_of_self_harm_show_crisis_lines_alongside_programmes(
     api_client, manhattan_program
 ):
-    body = post(api_client, {**MINIMAL, "self_harm_thoughts": True}).json()
+    body = post(api_client, {**MINIMAL, "wish_dead": True}).json()
     assert body["level_of_care"]["level"] == "iop"
     assert "988" in [resource["contact"] for resource in body["level_of_care"]["resources"]]
     assert body["results"]
@@ -140,10 +149,8 @@ def test_every_field_reaches_the_intake_the_questionnaire_would_build(
         "severity": "severe",
         "phq9": [1, 1, 1, 1, 1, 1, 1, 1, 0],
         "gad7": [2, 2, 2, 2, 2, 2, 2],
-        "self_harm_thoughts": False,
-        "self_harm_plan": False,
+        **SAFE,
         "recent_hospitalization": True,
-        "needs_withdrawal_support": False,
         "goals": ["coping-skills", "keep-working"],
         "therapies": ["cbt", "dbt"],
         "format": "in_person",
@@ -195,10 +202,11 @@ def test_left_out_answers_take_the_questionnaires_defaults(
     assert intake.radius == 25
     assert intake.phq9 is None
     assert intake.age is None
+    assert intake.suicide_method is None and intake.suicide_plan is None
     assert not any(
         [
-            intake.self_harm_thoughts,
-            intake.self_harm_plan,
+            intake.wish_dead,
+            intake.suicidal_thoughts,
             intake.recent_hospitalization,
             intake.needs_withdrawal_support,
             intake.insurance_required,
@@ -227,6 +235,7 @@ def test_api_ranks_exactly_as_the_questionnaire_does(api_client, client, manhatt
         "age": 34,
         "language": "es",
         "populations": ["veterans"],
+        **SAFE,
     }
     body = post(api_client, same_answers).json()
     api_ranking = [(r["program"]["slug"], r["score"]) for r in body["results"]]
@@ -240,7 +249,7 @@ def test_nothing_about_the_intake_is_stored_or_logged(api_client, manhattan_prog
 
     before = row_counts()
     caplog.set_level(logging.DEBUG)
-    body = {**MINIMAL, "location": "Brooklyn, NY", "self_harm_thoughts": True, "age": 47}
+    body = {**MINIMAL, "location": "Brooklyn, NY", "wish_dead": True, "age": 47}
     assert post(api_client, body).status_code == 200
     bad = {**MINIMAL, "location": "Brooklyn, NY", "conditions": ["secret-condition"]}
     assert post(api_client, bad).status_code == 400
@@ -250,8 +259,10 @@ def test_nothing_about_the_intake_is_stored_or_logged(api_client, manhattan_prog
     assert "secret-condition" not in logged
 
 
-def test_unknown_fields_are_ignored(api_client, manhattan_program):
-    assert post(api_client, {**MINIMAL, "favourite_colour": "blue"}).status_code == 200
+def test_unknown_fields_are_a_400_naming_them_not_ignored(api_client, manhattan_program):
+    errors = field_errors(api_client, {**MINIMAL, "suicide_attempt": True, "colour": "blue"})
+    assert set(errors) == {"suicide_attempt", "colour"}
+    assert "Not one of the questions" in errors["suicide_attempt"][0]
 
 
 # --- bad input -------------------------------------------------------------------------
@@ -274,8 +285,16 @@ def test_unknown_fields_are_ignored(api_client, manhattan_program):
         ({"phq9": [0] * 8 + ["1"]}, "phq9", "whole number"),
         ({"gad7": [0] * 6 + [-1]}, "gad7", "greater than or equal to 0"),
         ({"gad7": "0000000"}, "gad7", "list"),
-        ({"self_harm_thoughts": 1}, "self_harm_thoughts", "true or false"),
-        ({"self_harm_plan": None}, "self_harm_plan", "null"),
+        ({"wish_dead": 1}, "wish_dead", "true or false"),
+        ({"suicidal_thoughts": None}, "suicidal_thoughts", "null"),
+        ({"suicide_method": "no"}, "suicide_method", "true or false"),
+        ({"suicide_intent": 0}, "suicide_intent", "true or false"),
+        ({"suicide_plan": "false"}, "suicide_plan", "true or false"),
+        ({"suicide_behavior": "yesterday"}, "suicide_behavior", "yesterday"),
+        ({"suicide_behavior": None}, "suicide_behavior", "null"),
+        ({"harm_others": "no"}, "harm_others", "true or false"),
+        ({"psychosis_danger": None}, "psychosis_danger", "null"),
+        ({"medical_danger": 0}, "medical_danger", "true or false"),
         ({"recent_hospitalization": "false"}, "recent_hospitalization", "true or false"),
         ({"needs_withdrawal_support": [True]}, "needs_withdrawal_support", "true or false"),
         ({"goals": ["fly"]}, "goals", "fly"),
@@ -318,16 +337,18 @@ def test_each_bad_answer_is_a_400_naming_its_field(
 
 def test_missing_required_answers_use_the_questionnaires_messages(api_client, db):
     errors = field_errors(api_client, {})
+    safety = "Please answer this question: it helps us keep you safe."
     assert errors == {
         "conditions": ["Choose at least one thing you would like help with."],
         "location": ["Enter your ZIP code or city and state, like 10001 or Austin, TX."],
+        **{name: [safety] for name in SAFE},
     }
 
 
 def test_type_errors_and_questionnaire_errors_are_reported_together(api_client, db):
     errors = field_errors(
         api_client,
-        {"conditions": ["nope"], "location": "00000", "radius": "far", "age": 2},
+        {"conditions": ["nope"], "location": "00000", "radius": "far", "age": 2, **SAFE},
     )
     assert set(errors) == {"conditions", "location", "radius", "age"}
 
@@ -335,7 +356,7 @@ def test_type_errors_and_questionnaire_errors_are_reported_together(api_client, 
 def test_text_that_is_not_valid_unicode_is_a_400(api_client, db):
     response = api_client.post(
         URL,
-        '{"conditions": ["depression"], "location": "\\ud800"}',
+        '{"conditions": ["depression"], "location": "\\ud800", ' + json.dumps(SAFE)[1:],
         content_type="application/json",
     )
     assert response.status_code == 400

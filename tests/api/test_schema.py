@@ -16,6 +16,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from iopfinder.wsgi import application
+from matching.intake import SAFETY_QUESTIONS
+from tests.intake_answers import SAFE_JSON
 
 pytestmark = pytest.mark.django_db
 
@@ -80,17 +82,15 @@ def test_schema_documents_the_intake_body(openapi):
     body = openapi["paths"]["/api/v1/match/"]["post"]["requestBody"]
     assert list(body["content"]) == ["application/json"]
     intake = openapi["components"]["schemas"]["IntakeRequest"]
-    assert set(intake["required"]) == {"conditions", "location"}
+    # Every safety question is required; C-SSRS 3-5 only after a yes to 2 (said in the text).
+    assert set(intake["required"]) == {"conditions", "location", *SAFE_JSON}
     assert set(intake["properties"]) >= {
         "conditions",
         "substance_use",
         "severity",
         "phq9",
         "gad7",
-        "self_harm_thoughts",
-        "self_harm_plan",
-        "recent_hospitalization",
-        "needs_withdrawal_support",
+        *SAFETY_QUESTIONS,
         "goals",
         "therapies",
         "format",

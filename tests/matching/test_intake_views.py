@@ -3,7 +3,8 @@
 import pytest
 from django.db import connection
 
-from tests.factories import ProgramFactory
+from tests.factories import LocationFactory, ProgramFactory
+from tests.intake_answers import SAFE_FORM
 
 pytestmark = pytest.mark.django_db
 
@@ -11,10 +12,7 @@ VALID = {
     "conditions": ["depression", "anxiety"],
     "main_condition": "anxiety",
     "severity": "moderate",
-    "self_harm_thoughts": "no",
-    "self_harm_plan": "no",
-    "recent_hospitalization": "no",
-    "needs_withdrawal_support": "no",
+    **SAFE_FORM,
     "format": "either",
     "location": "10001",
     "radius": "25",
@@ -78,17 +76,22 @@ def test_nothing_about_the_seeker_is_stored(client, evening_cbt_program):
 
     before = row_counts()
     post(client)
-    post(client, self_harm_plan="yes")
+    post(client, suicidal_thoughts="yes", suicide_plan="yes")
     assert row_counts() == before
     assert not client.session.items()
 
 
 def test_a_plan_to_self_harm_shows_the_crisis_page_without_programmes(client, evening_cbt_program):
-    html = post(client, self_harm_plan="yes").content.decode()
+    response = post(client, suicidal_thoughts="yes", suicide_method="yes", suicide_plan="yes")
+    html = response.content.decode()
     assert "Please reach out for support now" in html
     assert 'href="tel:988"' in html and 'href="sms:988"' in html and 'href="tel:911"' in html
-    assert "press 2 for Spanish" in html
-    assert "Evening CBT IOP" not in html
+    assert 'href="https://988lifeline.org/chat/"' in html
+    assert "Text HOME to 741741" in html and 'href="sms:741741?body=HOME"' in html
+    assert "press 2 for help in Spanish" in html and "Press 1 for the Veterans Crisis Line" in html
+    assert "started to work out how you would end your life" in html
+    assert "Evening CBT IOP" not in html and "/programs/" not in html
+    assert "no-store" in response["Cache-Control"]
 
 
 def test_phq9_item_9_shows_988_prominently_with_results(client, evening_cbt_program):
@@ -98,10 +101,17 @@ def test_phq9_item_9_shows_988_prominently_with_results(client, evening_cbt_prog
     assert "PHQ-9 score 9 (mild)" in html
 
 
-def test_withdrawal_need_marks_the_list_as_after_higher_care(client, evening_cbt_program):
+def test_withdrawal_need_shows_step_up_guidance_with_911_signs_not_matches(
+    client, evening_cbt_program
+):
+    php = ProgramFactory(name="Day Hospital Programme", conditions=["depression"], offers_php=True)
+    LocationFactory(program=php)
     html = post(client, needs_withdrawal_support="yes").content.decode()
-    assert "More support than an IOP may be needed first" in html
-    assert "Talk to a clinician first" in html
+    assert "More support than an IOP may help first" in html
+    assert "Programmes that may fit you" not in html and "% match" not in html
+    assert "seizure" in html and 'href="tel:911"' in html
+    assert html.index("Day Hospital Programme") < html.index("Evening CBT IOP")
+    assert "Also offers partial hospitalisation (PHP)" in html
 
 
 @pytest.mark.parametrize(
@@ -113,10 +123,23 @@ def test_withdrawal_need_marks_the_list_as_after_higher_care(client, evening_cbt
         ({"main_condition": "bogus"}, "Choose one of the options."),
         ({"severity": None}, "Choose the answer closest to how things are."),
         ({"severity": "extreme"}, "Select a valid choice"),
-        ({"self_harm_thoughts": None}, "Please answer yes or no."),
-        ({"self_harm_plan": "maybe"}, "Select a valid choice"),
-        ({"recent_hospitalization": None}, "Please answer yes or no."),
-        ({"needs_withdrawal_support": None}, "Please answer yes or no."),
+        ({"wish_dead": None}, "Please answer this question: it helps us keep you safe."),
+        ({"suicidal_thoughts": None}, "Please answer this question: it helps us keep you safe."),
+        ({"suicidal_thoughts": "yes"}, "please answer this question too"),
+        ({"suicide_method": "maybe"}, "Select a valid choice"),
+        ({"suicide_behavior": None}, "Please answer this question: it helps us keep you safe."),
+        ({"suicide_behavior": "often"}, "Select a valid choice"),
+        ({"harm_others": None}, "Please answer this question: it helps us keep you safe."),
+        ({"psychosis_danger": "maybe"}, "Select a valid choice"),
+        ({"medical_danger": None}, "Please answer this question: it helps us keep you safe."),
+        (
+            {"recent_hospitalization": None},
+            "Please answer this question: it helps us keep you safe.",
+        ),
+        (
+            {"needs_withdrawal_support": None},
+            "Please answer this question: it helps us keep you safe.",
+        ),
         ({"goals": ["fly"]}, "Select a valid choice"),
         ({"therapies": ["group-therapy"]}, "group-therapy is not one of the options."),
         ({"format": "teleport"}, "Select a valid choice"),
@@ -140,7 +163,7 @@ def test_withdrawal_need_marks_the_list_as_after_higher_care(client, evening_cbt
 )
 def test_bad_answers_are_shown_next_to_the_field(client, changes, message):
     response = post(client, **changes)
-    assert response.status_code == 200
+    assert response.status_code == 400
     html = response.content.decode().replace("&#x27;", "'")
     assert message in html
     assert "Please check your answers" in html
@@ -155,8 +178,6 @@ def test_change_my_answers_brings_back_the_filled_form(client, evening_cbt_progr
 
 def test_relaxing_a_search_widens_it_without_retyping(client):
     program = ProgramFactory(conditions=["depression"])
-    from tests.factories import LocationFactory
-
     LocationFactory(
         program=program,
         city="Newark",

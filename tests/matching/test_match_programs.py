@@ -101,7 +101,7 @@ def test_required_private_carrier_is_met_by_a_generic_private_insurance_listing(
 
 
 def test_crisis_returns_no_programmes(evening_cbt_program):
-    result = match_programs(intake=make_intake(self_harm_plan=True))
+    result = match_programs(intake=make_intake(suicidal_thoughts=True, suicide_plan=True))
     assert result.level_of_care.level == "crisis" and result.results == ()
 
 
@@ -115,7 +115,7 @@ def test_empty_result_suggests_what_to_relax(db):
         intake=make_intake(format="in_person", insurance="aetna", insurance_required=True)
     )
     assert result.results == ()
-    text = " ".join(result.suggestions)
+    text = " ".join(suggestion.text for suggestion in result.suggestions)
     assert "Travel further" in text and "virtual" in text and "insurance" in text
 
 

@@ -347,7 +347,10 @@ def test_property_a_seekers_full_match_is_never_below_a_partial_one(
         age=age,
         radius=60,
     )
-    results = match_programs(intake=intake, today=TODAY).results
+    result = match_programs(intake=intake, today=TODAY)
+    # No safety answer here calls for more care, whose step-up order puts PHP first.
+    assert result.level_of_care.level != "higher_care"
+    results = result.results
     tiers = [tier(match.reasons) for match in results]
     for upper, lower in zip(tiers, tiers[1:], strict=False):
         gate_up, full_up, stated_up = upper
@@ -361,6 +364,12 @@ def test_property_a_seekers_full_match_is_never_below_a_partial_one(
         for match in results:
             assert [r for r in match.reasons if r.criterion == "age"], "no age range shown"
     assert all(match.score == match_percent(match.reasons) for match in results)
+    # The points possible depend on the answers alone, so stated points order like the percent.
+    possible = {
+        round(sum(r.max_points for r in match.reasons if r.role is Role.STATED), 2)
+        for match in results
+    }
+    assert len(possible) <= 1, possible
 
 
 @pytest.fixture

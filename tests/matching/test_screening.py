@@ -2,7 +2,7 @@
 
 import pytest
 
-from matching.screening import Level, gad7_severity, phq9_severity, screen
+from matching.screening import TRIAGE, Level, gad7_severity, phq9_severity, screen
 from tests.matching.conftest import make_intake
 
 
@@ -63,31 +63,127 @@ def test_phq9_rejects_malformed_answers(bad):
         phq9_severity(bad)
 
 
-def test_a_plan_to_self_harm_is_a_crisis_with_988_and_no_list():
-    level = screen(make_intake(self_harm_plan=True, severity="mild"))
-    assert level.level == Level.CRISIS
-    assert not level.show_programs
-    assert "988" in level.message
-    assert {r.contact for r in level.resources} >= {"988", "911"}
+# Every row of the triage table (matching/screening.py TRIAGE): the answers that meet it,
+# the level they lead to, words of its reason, and whether 911 danger signs are shown.
+TRIAGE_CASES = [
+    (
+        "suicide_intent",
+        {"suicidal_thoughts": True, "suicide_intent": True},
+        Level.CRISIS,
+        "intention",
+        False,
+    ),
+    (
+        "suicide_plan",
+        {"suicidal_thoughts": True, "suicide_plan": True},
+        Level.CRISIS,
+        "work out how",
+        False,
+    ),
+    (
+        "suicide_behavior",
+        {"suicide_behavior": "past_3_months"},
+        Level.CRISIS,
+        "past 3 months",
+        False,
+    ),
+    ("harm_others", {"harm_others": True}, Level.CRISIS, "hurting someone else", False),
+    (
+        "suicide_method",
+        {"suicidal_thoughts": True, "suicide_method": True},
+        Level.HIGHER_CARE,
+        "how you might end",
+        False,
+    ),
+    (
+        "suicide_behavior",
+        {"suicide_behavior": "over_3_months"},
+        Level.HIGHER_CARE,
+        "in the past",
+        False,
+    ),
+    ("psychosis_danger", {"psychosis_danger": True}, Level.HIGHER_CARE, "hear or see things", True),
+    (
+        "medical_danger",
+        {"medical_danger": True},
+        Level.HIGHER_CARE,
+        "warning signs in your body",
+        True,
+    ),
+    (
+        "needs_withdrawal_support",
+        {"needs_withdrawal_support": True},
+        Level.HIGHER_CARE,
+        "dangerous without medical care",
+        True,
+    ),
+    (
+        "severe_after_hospital",
+        {"severity": "severe", "recent_hospitalization": True},
+        Level.HIGHER_CARE,
+        "after a hospital stay",
+        False,
+    ),
+]
 
 
-def test_phq9_item_9_with_a_plan_is_a_crisis():
-    phq9 = (1, 1, 1, 1, 1, 1, 1, 1, 3)
-    assert (
-        screen(make_intake(phq9=phq9, self_harm_thoughts=True, self_harm_plan=True)).level
-        == Level.CRISIS
+def test_the_triage_cases_cover_every_row_of_the_table():
+    covered = {(answer, level) for answer, _answers, level, _words, _signs in TRIAGE_CASES}
+    assert covered == {(row.answer, row.level) for row in TRIAGE}
+    assert len(TRIAGE_CASES) == len(TRIAGE)
+
+
+@pytest.mark.parametrize(("row", "answers", "level", "words", "signs"), TRIAGE_CASES)
+def test_each_triage_row_leads_to_its_level_and_says_why(row, answers, level, words, signs):
+    outcome = screen(make_intake(**{"severity": "mild", **answers}))
+    assert outcome.level == level
+    assert any(words in reason for reason in outcome.reasons), outcome.reasons
+    assert outcome.show_crisis_resources
+    assert outcome.show_programs is (level != Level.CRISIS)
+    assert bool(outcome.danger_signs) is signs
+    if signs:
+        assert all("911" in sign for sign in outcome.danger_signs)
+
+
+def test_crisis_wins_over_higher_care_and_lists_every_crisis_reason():
+    outcome = screen(
+        make_intake(
+            harm_others=True, suicide_behavior="past_3_months", needs_withdrawal_support=True
+        )
     )
+    assert outcome.level == Level.CRISIS
+    assert len(outcome.reasons) == 2
+    assert "988" in outcome.message and "911" in outcome.message
+
+
+def test_moderate_suicide_risk_asks_for_a_clinician_today():
+    outcome = screen(make_intake(suicidal_thoughts=True, suicide_method=True))
+    assert outcome.talk_today and "today" in outcome.message
+
+
+def test_crisis_lines_include_text_chat_veterans_spanish_and_crisis_text_line():
+    [lifeline, text_line, emergency] = screen(make_intake()).resources
+    assert [link.href for link in lifeline.links] == [
+        "tel:988",
+        "sms:988",
+        "https://988lifeline.org/chat/",
+    ]
+    assert "Press 1 for the Veterans Crisis Line" in lifeline.action
+    assert "Spanish" in lifeline.action
+    assert text_line.href == "sms:741741?body=HOME" and "HOME" in text_line.action
+    assert emergency.href == "tel:911"
 
 
 @pytest.mark.parametrize("item9", [1, 2, 3])
-def test_any_nonzero_phq9_item_9_shows_988_whatever_the_total(item9):
+def test_any_nonzero_phq9_item_9_shows_988_and_never_weekly_therapy(item9):
     level = screen(make_intake(phq9=(0,) * 8 + (item9,), severity="mild"))
     assert level.show_crisis_resources
-    assert level.level == Level.OUTPATIENT
+    assert level.level == Level.IOP
 
 
-def test_thoughts_of_self_harm_without_a_plan_show_988_alongside_the_list():
-    level = screen(make_intake(self_harm_thoughts=True))
+@pytest.mark.parametrize("answer", ["wish_dead", "suicidal_thoughts"])
+def test_suicidal_thoughts_without_more_show_988_alongside_the_list(answer):
+    level = screen(make_intake(severity="mild", **{answer: True}))
     assert level.level == Level.IOP and level.show_crisis_resources and level.show_programs
 
 
@@ -95,13 +191,7 @@ def test_withdrawal_support_points_to_higher_care_first():
     level = screen(make_intake(needs_withdrawal_support=True, substance_use=True))
     assert level.level == Level.HIGHER_CARE
     assert "detox" in level.message and level.show_programs
-
-
-def test_severe_symptoms_after_a_recent_hospital_stay_point_to_higher_care():
-    assert (
-        screen(make_intake(severity="severe", recent_hospitalization=True)).level
-        == Level.HIGHER_CARE
-    )
+    assert any("seizure" in sign for sign in level.danger_signs)
 
 
 def test_a_recent_hospital_stay_with_moderate_symptoms_fits_an_iop_step_down():

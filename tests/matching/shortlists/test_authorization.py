@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from matching.models import ShareLink, Shortlist, ShortlistItem
 from tests.factories import ProgramFactory
+from tests.intake_answers import SAFE_FORM
 
 pytestmark = pytest.mark.django_db
 
@@ -22,10 +23,7 @@ ROLES = ["anonymous", "clinician_a", "clinician_b", "pending", "admin"]
 MATCH = {
     "conditions": ["depression"],
     "severity": "moderate",
-    "self_harm_thoughts": "no",
-    "self_harm_plan": "no",
-    "recent_hospitalization": "no",
-    "needs_withdrawal_support": "no",
+    **SAFE_FORM,
     "format": "either",
     "location": "10001",
     "radius": "25",
