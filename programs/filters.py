@@ -225,8 +225,9 @@ class ProgramFilterSet(django_filters.FilterSet):
                     place.latitude, place.longitude, self.radius_miles, distance
                 )
                 queryset = queryset.filter(condition).annotate(distance_miles=Min(distance))
-            else:
+            elif condition:
                 queryset = queryset.filter(condition & rows.anchors())
+            # With no condition at all every published programme is listed: no join needed.
         if data.get("q"):
             queryset = queryset.search(data["q"])
         return self.sort_queryset(queryset, data.get("sort") or "", place, bool(data.get("q")))

@@ -676,9 +676,25 @@ class ProgramSearch(models.Model):
         verbose_name_plural = _("search rows")
         indexes = [
             # Radius searches: a latitude band first, then longitude, sites only.
+            # On PostgreSQL the index also carries what the filters read, so a radius search
+            # is an index-only scan instead of thousands of random reads of the table.
             models.Index(
                 fields=["latitude", "longitude"],
                 condition=Q(latitude__isnull=False),
+                include=[
+                    "program",
+                    "in_person",
+                    "accepting",
+                    "min_age",
+                    "max_age",
+                    "conditions",
+                    "modalities",
+                    "insurance",
+                    "languages",
+                    "populations",
+                    "schedule",
+                    "kind",
+                ],
                 name="search_site_lat_lng",
             ),
             # Directory listings without a place read the anchor rows.
