@@ -60,6 +60,14 @@ class MatchResult:
     def has_previous(self) -> bool:
         return self.page > 1
 
+    @property
+    def first_shown(self) -> int:
+        return (self.page - 1) * self.per_page + 1 if self.results else 0
+
+    @property
+    def last_shown(self) -> int:
+        return (self.page - 1) * self.per_page + len(self.results)
+
 
 def match_programs(
     *,
