@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "django_ratelimit",
     "programs",
     "matching",
+    "matching.clinicians",
+    "matching.shortlists",
 ]
 
 MIDDLEWARE = [

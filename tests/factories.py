@@ -113,7 +113,7 @@ class ClinicianFactory(factory.django.DjangoModelFactory):
     """An approved clinician; ``ClinicianFactory(approved=False)`` for a pending sign-up."""
 
     class Meta:
-        model = "matching.Clinician"
+        model = "clinicians.Clinician"
 
     class Params:
         approved = True
@@ -130,7 +130,7 @@ class ClinicianFactory(factory.django.DjangoModelFactory):
 
 class ShortlistFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "matching.Shortlist"
+        model = "shortlists.Shortlist"
 
     clinician = factory.SubFactory(ClinicianFactory)
     title = factory.Sequence(lambda n: f"Evening options {n}")
@@ -139,7 +139,7 @@ class ShortlistFactory(factory.django.DjangoModelFactory):
 
 class ShortlistItemFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "matching.ShortlistItem"
+        model = "shortlists.ShortlistItem"
 
     shortlist = factory.SubFactory(ShortlistFactory)
     program = factory.SubFactory(ProgramFactory)

@@ -25,8 +25,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from iopfinder.api_errors import ErrorSerializer, error_responses
+from matching.clinicians.models import Clinician
 from matching.clinicians.selectors import clinician_approved_for_user
-from matching.models import MESSAGE_MAX_LENGTH, NOTE_MAX_LENGTH, Clinician, ShareLink, Shortlist
+from matching.shortlists.models import MESSAGE_MAX_LENGTH, NOTE_MAX_LENGTH, ShareLink, Shortlist
 from matching.shortlists.selectors import (
     share_link_current,
     shortlist_get,

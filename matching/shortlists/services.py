@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from matching.models import Clinician, ShareLink, Shortlist, ShortlistItem
+from matching.clinicians.models import Clinician
+from matching.shortlists.models import ShareLink, Shortlist, ShortlistItem
 from programs.models import Program
 
 logger = logging.getLogger(__name__)

@@ -17,8 +17,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from matching.clinicians.access import approved_clinician_required
+from matching.clinicians.models import Clinician
 from matching.forms import IntakeForm
-from matching.models import Clinician, ShareLink, Shortlist, ShortlistItem
 from matching.services import match_programs
 from matching.shortlists.answers import match_answers_summary
 from matching.shortlists.forms import (
@@ -29,6 +29,7 @@ from matching.shortlists.forms import (
     ShortlistEditForm,
     ShortlistForm,
 )
+from matching.shortlists.models import ShareLink, Shortlist, ShortlistItem
 from matching.shortlists.pdf import shortlist_pdf
 from matching.shortlists.selectors import (
     share_link_current,

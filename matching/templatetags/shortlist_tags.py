@@ -11,8 +11,9 @@ from typing import Any
 from django import template
 from django.http import HttpRequest
 
+from matching.clinicians.models import Clinician
 from matching.clinicians.selectors import clinician_approved_for_user
-from matching.models import Clinician, Shortlist
+from matching.shortlists.models import Shortlist
 from matching.shortlists.selectors import shortlist_list
 from programs.models import Program
 

@@ -9,7 +9,7 @@ from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.core import mail
 from django.urls import reverse
 
-from matching.models import Clinician
+from matching.clinicians.models import Clinician
 from tests.factories import ClinicianFactory
 
 pytestmark = pytest.mark.django_db
@@ -212,7 +212,7 @@ def test_used_or_forged_reset_link_says_it_no_longer_works(client, clinician_a):
 
 def test_admin_approves_clinicians_with_an_action(admin_client, pending_clinician):
     response = admin_client.post(
-        reverse("admin:matching_clinician_changelist"),
+        reverse("admin:clinicians_clinician_changelist"),
         {"action": "approve", "_selected_action": [pending_clinician.pk]},
         follow=True,
     )
@@ -223,7 +223,7 @@ def test_admin_approves_clinicians_with_an_action(admin_client, pending_clinicia
 
 def test_admin_can_withdraw_approval(admin_client, clinician_a):
     admin_client.post(
-        reverse("admin:matching_clinician_changelist"),
+        reverse("admin:clinicians_clinician_changelist"),
         {"action": "unapprove", "_selected_action": [clinician_a.pk]},
     )
     clinician_a.refresh_from_db()
@@ -234,7 +234,7 @@ def test_admin_lists_pending_clinicians_first_filterable(
     admin_client, pending_clinician, clinician_a
 ):
     response = admin_client.get(
-        reverse("admin:matching_clinician_changelist") + "?is_approved__exact=0"
+        reverse("admin:clinicians_clinician_changelist") + "?is_approved__exact=0"
     )
     assert "Pat Pending" in response.text
     assert "Dana Rivera" not in response.text

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from matching.models import Shortlist, ShortlistItem
+from matching.shortlists.models import Shortlist, ShortlistItem
 from tests.factories import LocationFactory, ProgramFactory, ShortlistFactory
 from tests.intake_answers import SAFE_FORM
 

@@ -5,7 +5,7 @@ import json
 import pytest
 from django.core import mail
 
-from matching.models import ShareLink, Shortlist
+from matching.shortlists.models import ShareLink, Shortlist
 from tests.factories import ProgramFactory
 
 pytestmark = pytest.mark.django_db

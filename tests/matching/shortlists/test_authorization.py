@@ -13,7 +13,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from matching.models import ShareLink, Shortlist, ShortlistItem
+from matching.shortlists.models import ShareLink, Shortlist, ShortlistItem
 from tests.factories import ProgramFactory
 from tests.intake_answers import SAFE_FORM
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from matching.clinicians.services import clinician_unapprove
-from matching.models import ShareLink
+from matching.shortlists.models import ShareLink
 from matching.shortlists.services import (
     share_link_create,
     share_link_revoke,

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from matching.models import Shortlist, ShortlistItem
+from matching.shortlists.models import Shortlist, ShortlistItem
 from tests.factories import ProgramFactory, ShortlistFactory
 
 pytestmark = pytest.mark.django_db

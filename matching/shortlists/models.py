@@ -1,4 +1,4 @@
-"""Clinician accounts and the shortlists they build and share with a patient.
+"""The shortlists clinicians build and share with a patient.
 
 The questionnaire itself stores nothing; only a clinician's shortlist is kept, and
 the answers used for a match only when the clinician chooses to attach them.
@@ -8,50 +8,16 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from matching.clinicians.models import Clinician
 from programs.models import Program
 
 NOTE_MAX_LENGTH = 1000
 MESSAGE_MAX_LENGTH = 2000
-
-
-class Clinician(models.Model):
-    """A referring clinician; may use shortlists once an admin has approved the account."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="clinician",
-        verbose_name=_("user"),
-    )
-    name = models.CharField(_("full name"), max_length=150)
-    credentials = models.CharField(
-        _("credentials"), max_length=100, help_text=_("For example MD, PsyD, LCSW, LPC, NP.")
-    )
-    organisation = models.CharField(_("organisation"), max_length=200)
-    is_approved = models.BooleanField(_("approved"), default=False, db_index=True)
-    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
-    created_at = models.DateTimeField(_("signed up"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["name", "pk"]
-        verbose_name = _("clinician")
-        verbose_name_plural = _("clinicians")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(is_approved=False) | Q(approved_at__isnull=False),
-                name="clinician_approved_has_date",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name}, {self.credentials}"
 
 
 class Shortlist(models.Model):
@@ -84,6 +50,8 @@ class Shortlist(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
+        # The tables keep the names they had when these models lived in the matching app.
+        db_table = "matching_shortlist"
         ordering = ["-updated_at", "-pk"]
         verbose_name = _("shortlist")
         verbose_name_plural = _("shortlists")
@@ -111,6 +79,7 @@ class ShortlistItem(models.Model):
     position = models.PositiveIntegerField(_("position"), default=0)
 
     class Meta:
+        db_table = "matching_shortlistitem"
         ordering = ["position", "pk"]
         verbose_name = _("shortlisted programme")
         verbose_name_plural = _("shortlisted programmes")
@@ -147,6 +116,7 @@ class ShareLink(models.Model):
     objects = ShareLinkQuerySet.as_manager()
 
     class Meta:
+        db_table = "matching_sharelink"
         ordering = ["-created_at", "-pk"]
         verbose_name = _("share link")
         verbose_name_plural = _("share links")

@@ -12,8 +12,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from matching.clinicians.models import Clinician
 from matching.clinicians.services import clinician_approve, clinician_unapprove
-from matching.models import Clinician
 
 
 @admin.register(Clinician)
