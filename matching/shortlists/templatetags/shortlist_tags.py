@@ -36,7 +36,7 @@ def _clinician_and_shortlists(
     return cached
 
 
-@register.inclusion_tag("matching/shortlists/_add_form.html", takes_context=True)
+@register.inclusion_tag("shortlists/_add_form.html", takes_context=True)
 def add_to_shortlist(context: template.Context, program: Program) -> dict[str, Any]:
     """A small POST form: this programme, which shortlist, and a button."""
     request = context.get("request")
@@ -50,14 +50,14 @@ def add_to_shortlist(context: template.Context, program: Program) -> dict[str, A
     }
 
 
-@register.inclusion_tag("matching/shortlists/_match_controls.html", takes_context=True)
+@register.inclusion_tag("shortlists/_match_controls.html", takes_context=True)
 def shortlist_match_controls(context: template.Context) -> dict[str, Any]:
     """On match results (inside the answers form): which shortlist, and whether to attach answers."""
     clinician, shortlists = _clinician_and_shortlists(context.get("request"))
     return {"show": clinician is not None, "shortlists": shortlists}
 
 
-@register.inclusion_tag("matching/shortlists/_match_button.html", takes_context=True)
+@register.inclusion_tag("shortlists/_match_button.html", takes_context=True)
 def add_to_shortlist_from_match(context: template.Context, program: Program) -> dict[str, Any]:
     """A button that posts the answers form to the shortlist instead of re-matching."""
     clinician, _shortlists = _clinician_and_shortlists(context.get("request"))
