@@ -95,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "iopfinder.context_processors.site",
+                "matching.shortlists.context_processors.template_slots",
             ],
         },
     },
