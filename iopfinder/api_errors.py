@@ -16,7 +16,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.template import loader
 from django.utils.translation import gettext as _
 from django.views import defaults
 from drf_spectacular.utils import OpenApiResponse
@@ -92,8 +94,11 @@ def field_errors(detail: Any) -> dict[str, list[str]]:
     return {str(field): list(_messages(value)) for field, value in detail.items()}
 
 
-def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler, with every answer in the shared error shape (and no 500 page)."""
+    if isinstance(exc, OperationalError | InterfaceError):
+        # A lost database: let iopfinder.middleware answer 503 with Retry-After.
+        return None
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -129,13 +134,13 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     return response
 
 
-def _is_api(request: HttpRequest) -> bool:
+def is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """A JSON 404 under /api/, the site's own page elsewhere."""
-    if _is_api(request):
+    if is_api(request):
         body = error_body(status=404, code="not_found", message=_("Not found."))
         return JsonResponse(body, status=404)
     return defaults.page_not_found(request, exception)
@@ -143,11 +148,13 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """A JSON 500 under /api/, the site's own page elsewhere."""
-    if _is_api(request):
+    if is_api(request):
         body = error_body(
             status=500,
             code="server_error",
             message=_("Something went wrong on our side. Please try again later."),
         )
         return JsonResponse(body, status=500)
-    return defaults.server_error(request)
+    # No request context: the page must render even when the database is what failed.
+    html = loader.render_to_string("500.html", {"request_id": getattr(request, "request_id", "")})
+    return HttpResponse(html, status=500)

@@ -4,9 +4,12 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from iopfinder.health import healthz, readyz
 from programs.admin_views import quality_dashboard
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("", include("programs.urls")),
     path("match/", include("matching.urls")),
     path("clinicians/", include("matching.clinicians.urls")),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.utils.cache import add_never_cache_headers
 from drf_spectacular.utils import OpenApiExample, extend_schema
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -13,6 +12,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from iopfinder.api_errors import error_responses
+from iopfinder.api_parsers import BoundedJSONParser
 from matching.api.serializers import IntakeRequestSerializer, MatchResponseSerializer
 from matching.services import match_programs
 
@@ -42,7 +42,7 @@ class MatchView(APIView):
     # Anonymous by design: no session, so no CSRF token, and nothing tied to a person.
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
     throttle_classes = [*api_settings.DEFAULT_THROTTLE_CLASSES, ScopedRateThrottle]
     throttle_scope = "match"
 

@@ -110,6 +110,19 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+# A cell starting with one of these is run as a formula by spreadsheets (CSV injection):
+# written with a leading apostrophe, which reading the file takes off again (OWASP advice).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _neutralised(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def _restored(text: str) -> str:
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_TRIGGERS) else text
+
+
 def _time(value: datetime.time) -> str:
     return value.isoformat(timespec="seconds" if value.second else "minutes")
 
@@ -156,7 +169,7 @@ def write_programs_csv(*, queryset: QuerySet[Program], stream: IO[str]) -> int:
             ],
             ensure_ascii=False,
         )
-        writer.writerow([row[column] for column in COLUMNS])
+        writer.writerow([_neutralised(row[column]) for column in COLUMNS])
         written += 1
     return written
 
@@ -169,7 +182,7 @@ def _rows(stream: IO[str]) -> Iterator[tuple[int, list[str]]]:
     reader = csv.reader(stream)
     previous = 0
     for cells in reader:
-        yield previous + 1, cells
+        yield previous + 1, [_restored(cell) for cell in cells]
         previous = reader.line_num
 
 

@@ -180,12 +180,23 @@ def test_500_page_stands_alone_and_still_gives_crisis_help(rf):
     from django.views.defaults import server_error
 
     source = (Path(settings.BASE_DIR) / "templates" / "500.html").read_text()
-    assert "{% extends" not in source and "{{" not in source  # no base, no context
+    # No base template, no static files, no request context: nothing that can fail again.
+    assert "{% extends" not in source and "static" not in source
     response = server_error(rf.get("/"))
     assert response.status_code == 500
     html = response.content.decode()
     assert "Something went wrong on our side" in html
     assert 'href="tel:988"' in html and 'href="tel:911"' in html
+    assert "reference" not in html
+
+
+def test_500_page_gives_the_request_id_to_quote(rf):
+    from iopfinder.api_errors import server_error
+
+    request = rf.get("/")
+    request.request_id = "abc123def456"
+    html = server_error(request).content.decode()
+    assert "mention reference abc123def456" in html and 'href="tel:988"' in html
 
 
 def test_programme_page_says_when_it_was_last_verified_near_the_top(client, full_program):

@@ -16,13 +16,13 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import APIException
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from iopfinder.api_errors import ErrorSerializer, error_responses
+from iopfinder.api_parsers import BoundedJSONParser
 from matching.clinicians.models import Clinician
 from matching.clinicians.selectors import clinician_approved_for_user
 from matching.shortlists.api.serializers import (
@@ -110,7 +110,7 @@ def service_errors() -> Iterator[None]:
 class ClinicianAPIView(APIView):
     authentication_classes = [SessionAuthentication]
     permission_classes = [IsApprovedClinician]
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
 
     @property
     def clinician(self) -> Clinician:

@@ -509,3 +509,23 @@ def test_generated_slug_never_takes_one_that_a_later_row_names():
         ("Mesa IOP", "mesa-iop-2"),
         ("Other name", "mesa-iop"),
     }
+
+
+def test_cells_a_spreadsheet_would_run_as_formulas_are_exported_inert_and_import_back_exactly(db):
+    program = ProgramFactory(
+        name='=HYPERLINK("http://evil.example","Click")',
+        organization="@SUM(1+1)",
+        description="-2+3 and more",
+        intake_notes="+1 call first",
+    )
+    LocationFactory(program=program)
+    before = snapshot()
+    text = export()
+    [row] = list(csv.DictReader(io.StringIO(text)))
+    assert row["name"].startswith("'=HYPERLINK")
+    assert row["organization"] == "'@SUM(1+1)"
+    assert row["description"].startswith("'-2+3")
+    assert row["intake_notes"] == "'+1 call first"
+    Program.objects.all().delete()
+    import_text(text)
+    assert snapshot() == before
