@@ -1,8 +1,4 @@
-"""Admin for clinician accounts: approve sign-ups.
-
-Shortlists are not registered: they hold clinicians' notes about patients, and staff
-need none of it to run the site.
-"""
+"""Admin for clinician accounts: approve sign-ups."""
 
 from __future__ import annotations
 
