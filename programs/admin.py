@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import QuerySet
@@ -363,6 +364,10 @@ class StateAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
 
 
+# The buttons of the suggestion's change form that close it (change_form.html).
+REVIEW_BUTTONS = {"_accept", "_reject"}
+
+
 def _shown(value: object) -> object:
     """A field value as a curator reads it: yes/no for booleans, a dash for nothing."""
     if isinstance(value, bool):
@@ -422,39 +427,42 @@ class EditSuggestionAdmin(admin.ModelAdmin):
             rows,
         )
 
-    def save_model(
-        self, request: HttpRequest, obj: EditSuggestion, form: Any, change: bool
-    ) -> None:
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        if request.method == "POST" and object_id and REVIEW_BUTTONS & set(request.POST):
+            return self.review(request, object_id)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def review(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Accept or reject: back to the list when it worked, to the suggestion with why not."""
+        suggestion = self.get_object(request, unquote(object_id))
+        if suggestion is None:  # the admin's own "no such object" answer
+            return super().changeform_view(request, object_id)
+        if not self.has_change_permission(request, suggestion):
+            raise PermissionDenied
+        form = self.get_form(request, suggestion, change=True)(request.POST, instance=suggestion)
+        if not form.is_valid():  # shown with its errors, as for any change
+            return super().changeform_view(request, object_id)
         try:
             if "_accept" in request.POST:
-                services.suggestion_accept(suggestion=obj, user=request.user)
-                self.message_user(
-                    request,
-                    gettext_now("Suggestion accepted: the listing is updated."),
-                    messages.SUCCESS,
-                )
-            elif "_reject" in request.POST:
-                services.suggestion_reject(
-                    suggestion=obj, user=request.user, reason=obj.rejection_reason
-                )
-                self.message_user(request, gettext_now("Suggestion rejected."), messages.SUCCESS)
+                services.suggestion_accept(suggestion=suggestion, user=request.user)
+                done = gettext_now("Suggestion accepted: the listing is updated.")
             else:
-                super().save_model(request, obj, form, change)
+                services.suggestion_reject(
+                    suggestion=suggestion, user=request.user, reason=suggestion.rejection_reason
+                )
+                done = gettext_now("Suggestion rejected.")
         except WorkflowError as error:
-            request._suggestion_error = True  # type: ignore[attr-defined]
             self.message_user(request, str(error), messages.ERROR)
-
-    def response_change(self, request: HttpRequest, obj: EditSuggestion) -> HttpResponse:
-        if "_accept" in request.POST or "_reject" in request.POST:
-            if getattr(request, "_suggestion_error", False):
-                return HttpResponseRedirect(request.path)
-            return HttpResponseRedirect(reverse("admin:programs_editsuggestion_changelist"))
-        return super().response_change(request, obj)
-
-    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
-        if getattr(request, "_suggestion_error", False):
-            return None
-        return super().log_change(request, obj, message)
+            return HttpResponseRedirect(request.path)
+        self.log_change(request, suggestion, self.construct_change_message(request, form, []))
+        self.message_user(request, done, messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:programs_editsuggestion_changelist"))
 
 
 @admin.register(ImportRun)

@@ -128,7 +128,7 @@ class ClinicianFactory(factory.django.DjangoModelFactory):
     """An approved clinician; ``ClinicianFactory(approved=False)`` for a pending sign-up."""
 
     class Meta:
-        model = "matching.Clinician"
+        model = "clinicians.Clinician"
 
     class Params:
         approved = True
@@ -145,7 +145,7 @@ class ClinicianFactory(factory.django.DjangoModelFactory):
 
 class ShortlistFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "matching.Shortlist"
+        model = "shortlists.Shortlist"
 
     clinician = factory.SubFactory(ClinicianFactory)
     title = factory.Sequence(lambda n: f"Evening options {n}")
@@ -154,7 +154,7 @@ class ShortlistFactory(factory.django.DjangoModelFactory):
 
 class ShortlistItemFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "matching.ShortlistItem"
+        model = "shortlists.ShortlistItem"
 
     shortlist = factory.SubFactory(ShortlistFactory)
     program = factory.SubFactory(ProgramFactory)
