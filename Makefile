@@ -34,10 +34,13 @@ browsers:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
 ## Run the whole test suite (real-browser tests included).
+## Unit, API and page tests run on two workers; the real-browser journeys run after them, alone
+## (they flush the database, so they must not share a worker with the rest).
 test: install browsers
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 -m "not e2e"
+	$(BIN)/pytest -m e2e
 
 lint: install
 	$(BIN)/ruff check .
