@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -363,7 +364,7 @@ def program_from_service(service: dict[str, Any]) -> ImportedProgram:
     """Read an HSDS service (as ``service_dict`` writes it) back into programme values."""
     try:
         imported = ImportedProgram(
-            uuid=str(service["id"]),
+            uuid=str(uuid.UUID(str(service["id"]))),
             fields={
                 "name": service["name"],
                 "organization": (service.get("organization") or {}).get("name", ""),
@@ -433,7 +434,7 @@ def program_from_service(service: dict[str, Any]) -> ImportedProgram:
             address = (location.get("addresses") or [{}])[0]
             imported.locations.append(
                 {
-                    "uuid": location["id"],
+                    "uuid": str(uuid.UUID(str(location["id"]))),
                     "name": location.get("name", ""),
                     "address_line1": address.get("address_1", ""),
                     "address_line2": address.get("address_2", ""),
