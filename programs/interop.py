@@ -7,11 +7,13 @@ organisation or which level of care a programme offers.
 
 from __future__ import annotations
 
+import math
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from programs.geo import Place, zip_place
@@ -189,6 +191,21 @@ def taxonomy_terms() -> list[Term]:
     return terms
 
 
+# --- Shared wording -------------------------------------------------------------------------
+
+
+def eligibility_description(program: Program) -> str:
+    """Who a programme is for, in the words both standards publish."""
+    if program.max_age is None:
+        ages = _("Ages %(min)s and over.") % {"min": program.min_age}
+    else:
+        ages = _("Ages %(min)s to %(max)s.") % {"min": program.min_age, "max": program.max_age}
+    populations = [term.name for term in program.populations.all()]
+    if populations:
+        return f"{ages} " + _("Serves: %(groups)s.") % {"groups": ", ".join(populations)}
+    return ages
+
+
 # --- Reads -----------------------------------------------------------------------------------
 
 
@@ -209,3 +226,28 @@ def proximity_place(latitude: float, longitude: float) -> Place:
 def postcode_place(postcode: str) -> Place | None:
     """The centroid of a five-digit ZIP code, as the directory's own search places it."""
     return zip_place(postcode.strip()[:5]) if postcode.strip() else None
+
+
+@dataclass(frozen=True)
+class ResultPage:
+    """One page of a list (a queryset or a list in memory) and the total it came from."""
+
+    items: list[Any]
+    total: int
+    number: int
+    size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.size))
+
+    @property
+    def has_next(self) -> bool:
+        return self.number * self.size < self.total
+
+
+def result_page(*, items: QuerySet | Sequence[Any], number: int, size: int) -> ResultPage:
+    """Slice page ``number``; a page past the end is empty (the client asked for it by number)."""
+    total = items.count() if isinstance(items, QuerySet) else len(items)
+    offset = (number - 1) * size
+    return ResultPage(list(items[offset : offset + size]), total, number, size)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from programs.hsds.mapping import eligibility_description
 from programs.interop import (
+    eligibility_description,
     organization_name,
     organization_uuid,
     program_levels_of_care,

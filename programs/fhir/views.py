@@ -33,7 +33,7 @@ from programs.fhir.selectors import (
     fhir_organization_get,
     fhir_organizations,
 )
-from programs.interop import proximity_place
+from programs.interop import proximity_place, result_page
 
 API_TAG = "HL7 FHIR R4"
 MAX_COUNT = 100
@@ -206,19 +206,20 @@ class FhirView(APIView):
 def _searchset(
     request: Request, items: Any, count: int, page: int, to_resource: Callable[[Any], dict]
 ) -> dict[str, Any]:
-    total = items.count() if hasattr(items, "count") and not isinstance(items, list) else len(items)
-    offset = (page - 1) * count
-    entries = [to_resource(item) for item in items[offset : offset + count]]
-    base = request.build_absolute_uri("/fhir/")
+    found = result_page(items=items, number=page, size=count)
     params = {key: request.query_params.getlist(key) for key in request.query_params}
     path = request.build_absolute_uri(request.path)
     self_url = f"{path}?{urlencode(params, doseq=True)}" if params else path
     next_url = ""
-    if offset + count < total:
+    if found.has_next:
         params.update({"_page": [str(page + 1)], "_count": [str(count)]})
         next_url = f"{path}?{urlencode(params, doseq=True)}"
     return mapping.bundle(
-        entries=entries, total=total, base=base, self_url=self_url, next_url=next_url
+        entries=[to_resource(item) for item in found.items],
+        total=found.total,
+        base=request.build_absolute_uri("/fhir/"),
+        self_url=self_url,
+        next_url=next_url,
     )
 
 

@@ -18,8 +18,10 @@ from programs.interop import (
     LEVELS_OF_CARE,
     TAXONOMIES,
     TAXONOMY_BY_RELATION,
+    ResultPage,
     Taxonomy,
     derived_uuid,
+    eligibility_description,
     organization_name,
     organization_uuid,
     program_levels_of_care,
@@ -43,6 +45,20 @@ def _fact_value(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+def page_envelope(page: ResultPage, contents: list[dict[str, Any]]) -> dict[str, Any]:
+    """The standard's paging fields around one page of contents."""
+    return {
+        "total_items": page.total,
+        "total_pages": page.pages,
+        "page_number": page.number,
+        "size": len(contents),
+        "first_page": page.number == 1,
+        "last_page": page.number >= page.pages,
+        "empty": page.total == 0,
+        "contents": contents,
+    }
 
 
 def taxonomy_dict(taxonomy: Taxonomy) -> dict[str, Any]:
@@ -166,17 +182,6 @@ def fees_description(program: Program) -> str:
     if program.payment_plans:
         parts.append(_("Payment plans."))
     return " ".join(parts)
-
-
-def eligibility_description(program: Program) -> str:
-    if program.max_age is None:
-        ages = _("Ages %(min)s and over.") % {"min": program.min_age}
-    else:
-        ages = _("Ages %(min)s to %(max)s.") % {"min": program.min_age, "max": program.max_age}
-    populations = [term.name for term in _terms(program, "populations")]
-    if populations:
-        return f"{ages} " + _("Serves: %(groups)s.") % {"groups": ", ".join(populations)}
-    return ages
 
 
 def _cost_options(program: Program, service_id: str) -> list[dict[str, Any]]:

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import datetime
-import math
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -25,8 +22,6 @@ from programs.interop import (
 from programs.models import Location, Program
 from programs.querysets import ProgramQuerySet
 
-T = TypeVar("T")
-
 
 @dataclass(frozen=True)
 class ServiceQuery:
@@ -39,39 +34,6 @@ class ServiceQuery:
     modified_after: datetime.datetime | None = None
     place: Place | None = None
     miles: float = 0.0
-
-
-@dataclass(frozen=True)
-class HsdsPage:
-    """One page of anything, with the standard's paging fields."""
-
-    items: Sequence[Any]
-    total_items: int
-    page_number: int
-    per_page: int
-
-    @property
-    def total_pages(self) -> int:
-        return max(1, math.ceil(self.total_items / self.per_page))
-
-    def envelope(self, contents: list[dict[str, Any]]) -> dict[str, Any]:
-        return {
-            "total_items": self.total_items,
-            "total_pages": self.total_pages,
-            "page_number": self.page_number,
-            "size": len(contents),
-            "first_page": self.page_number == 1,
-            "last_page": self.page_number >= self.total_pages,
-            "empty": self.total_items == 0,
-            "contents": contents,
-        }
-
-
-def hsds_page(*, items: QuerySet | Sequence[T], page: int, per_page: int) -> HsdsPage:
-    """Slice one page; a page past the end is empty (the client asked for it by number)."""
-    total = items.count() if isinstance(items, QuerySet) else len(items)
-    offset = (page - 1) * per_page
-    return HsdsPage(list(items[offset : offset + per_page]), total, page, per_page)
 
 
 def _term_lookup(terms: list[Term]) -> dict[str, Term]:

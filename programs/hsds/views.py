@@ -29,7 +29,6 @@ from programs.hsds.selectors import (
     ServiceQuery,
     hsds_location_get,
     hsds_organizations,
-    hsds_page,
     hsds_service_at_location_filter,
     hsds_service_filter,
     hsds_service_get,
@@ -44,6 +43,7 @@ from programs.interop import (
     organization_q,
     postcode_place,
     proximity_place,
+    result_page,
 )
 from programs.models import Program
 
@@ -191,9 +191,11 @@ class ServiceListView(HsdsView):
     def get(self, request: Request) -> Response:
         params = self.query(request)
         programs = hsds_service_filter(query=params["query"], full=params["full"])
-        page = hsds_page(items=programs, page=params["page"], per_page=params["per_page"])
+        page = result_page(items=programs, number=params["page"], size=params["per_page"])
         return Response(
-            page.envelope([mapping.service_dict(p, full=params["full"]) for p in page.items])
+            mapping.page_envelope(
+                page, [mapping.service_dict(p, full=params["full"]) for p in page.items]
+            )
         )
 
 
@@ -215,10 +217,10 @@ class ServiceAtLocationListView(HsdsView):
     def get(self, request: Request) -> Response:
         params = self.query(request)
         locations = hsds_service_at_location_filter(query=params["query"])
-        page = hsds_page(items=locations, page=params["page"], per_page=params["per_page"])
+        page = result_page(items=locations, number=params["page"], size=params["per_page"])
         return Response(
-            page.envelope(
-                [mapping.service_at_location_dict(loc.program, loc) for loc in page.items]
+            mapping.page_envelope(
+                page, [mapping.service_at_location_dict(loc.program, loc) for loc in page.items]
             )
         )
 
@@ -243,8 +245,10 @@ class OrganizationListView(HsdsView):
     def get(self, request: Request) -> Response:
         params = self.query(request)
         organizations = hsds_organizations(search=params["search"])
-        page = hsds_page(items=organizations, page=params["page"], per_page=params["per_page"])
-        return Response(page.envelope([mapping.organization_dict(name) for _, name in page.items]))
+        page = result_page(items=organizations, number=params["page"], size=params["per_page"])
+        return Response(
+            mapping.page_envelope(page, [mapping.organization_dict(name) for _, name in page.items])
+        )
 
 
 class OrganizationDetailView(HsdsView):
@@ -283,12 +287,14 @@ class TaxonomyListView(HsdsView):
     )
     def get(self, request: Request) -> Response:
         params = self.query(request)
-        page = hsds_page(
+        page = result_page(
             items=hsds_taxonomies(search=params["search"]),
-            page=params["page"],
-            per_page=params["per_page"],
+            number=params["page"],
+            size=params["per_page"],
         )
-        return Response(page.envelope([mapping.taxonomy_dict(item) for item in page.items]))
+        return Response(
+            mapping.page_envelope(page, [mapping.taxonomy_dict(item) for item in page.items])
+        )
 
 
 class TaxonomyDetailView(HsdsView):
@@ -319,8 +325,8 @@ class TaxonomyTermListView(HsdsView):
         terms = hsds_terms(
             search=params["search"], taxonomy_id=str(params.get("taxonomy_id") or "")
         )
-        page = hsds_page(items=terms, page=params["page"], per_page=params["per_page"])
-        return Response(page.envelope([_term(term) for term in page.items]))
+        page = result_page(items=terms, number=params["page"], size=params["per_page"])
+        return Response(mapping.page_envelope(page, [_term(term) for term in page.items]))
 
 
 class TaxonomyTermDetailView(HsdsView):

@@ -171,11 +171,14 @@ def _add_programmes(count: int) -> None:
         WeeklySessionFactory(program=program)
 
 
-def test_the_search_makes_the_same_number_of_queries_whatever_the_page_size(api_client):
+@pytest.mark.parametrize(
+    "path", ["/fhir/HealthcareService", "/fhir/Location", "/fhir/Organization"]
+)
+def test_the_search_makes_the_same_number_of_queries_whatever_the_page_size(api_client, path):
     _add_programmes(3)
     with CaptureQueriesContext(connection) as small:
-        api_client.get("/fhir/HealthcareService", {"_count": 2})
+        api_client.get(path, {"_count": 2})
     _add_programmes(12)
     with CaptureQueriesContext(connection) as large:
-        api_client.get("/fhir/HealthcareService", {"_count": 15})
+        api_client.get(path, {"_count": 15})
     assert len(small) == len(large)

@@ -9,6 +9,7 @@ from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from rest_framework.throttling import SimpleRateThrottle
 
 from programs.interop import organization_uuid
 from programs.models import Program
@@ -168,7 +169,16 @@ def _add_programmes(count: int) -> None:
         WeeklySessionFactory(program=program)
 
 
-@pytest.mark.parametrize("path", ["/api/hsds/services?full=true", "/api/hsds/services"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/hsds/services?full=true",
+        "/api/hsds/services",
+        "/api/hsds/service_at_locations",
+        "/api/hsds/organizations",
+        "/api/hsds/taxonomy_terms",
+    ],
+)
 def test_the_list_makes_the_same_number_of_queries_whatever_the_page_size(api_client, path):
     _add_programmes(3)
     with CaptureQueriesContext(connection) as small:
@@ -177,6 +187,15 @@ def test_the_list_makes_the_same_number_of_queries_whatever_the_page_size(api_cl
     with CaptureQueriesContext(connection) as large:
         api_client.get(path, {"per_page": 15})
     assert len(small) == len(large)
+
+
+def test_the_hsds_api_is_throttled_like_the_public_api(api_client, monkeypatch):
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "2/minute", "user": None})
+    for _ in range(2):
+        assert api_client.get("/api/hsds/services").status_code == 200
+    response = api_client.get("/api/hsds/services")
+    assert response.status_code == 429
+    assert response.json()["code"] == "throttled"
 
 
 def test_the_hsds_api_is_in_the_openapi_description(api_client):
