@@ -162,7 +162,8 @@ class IntakeForm(forms.Form):
     )
     medical_danger = YesNoField(
         label=_(
-            "Right now, are you fainting, having chest pain, or unable to eat or drink for days?"
+            "In the past few days, have you fainted, had chest pain, or been unable to eat or "
+            "drink?"
         )
     )
     recent_hospitalization = YesNoField(
@@ -280,6 +281,7 @@ class IntakeForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.intake: Intake | None = None
         for index in range(9):
             self.fields[f"phq9_{index + 1}"] = forms.ChoiceField(
                 label=PHQ9_ITEMS[index], choices=FREQUENCY, required=False, widget=forms.RadioSelect
@@ -324,7 +326,6 @@ class IntakeForm(forms.Form):
         data = super().clean()
         data["phq9"] = self._scale("phq9", 9, "PHQ-9")
         data["gad7"] = self._scale("gad7", 7, "GAD-7")
-        self.intake: Intake | None = None
         try:
             self.intake = intake_build(raw=self.data, values=self._values(data), errors=self.errors)
         except IntakeInvalid as invalid:

@@ -1,31 +1,76 @@
-"""Soft criteria: each rule scores one aspect of fit and says why, in one sentence.
+"""Soft criteria: each rule scores one aspect of fit and says why, in plain sentences.
 
 Rules are pure: they read the intake and a programme whose relations were prefetched,
-and never query. The same code gives the points and the sentence, so they cannot drift.
+and never query. The same code gives the points and the sentences, so they cannot drift.
+
+The ranking is defined here once (``Role``, ``rank_key``, ``match_percent``) so that a fast
+form of it (the search table's SQL) can mirror it exactly:
+
+- each rule knows from the intake alone what role its points play (``Rule.role``): a preference
+  the seeker **stated**, a **tie-breaker** they never asked about, or (with a blank age) the
+  **gate** of whether the programme takes every adult;
+- a stated rule always shares out exactly its ``weight`` among its reasons, so the points
+  possible depend on the intake only, and the "% match" is the share of them earned;
+- ``rank_key`` orders results from their reasons: gate, then "meets every stated preference",
+  then stated points, then tie-breaker points, then the trip.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from enum import IntEnum, StrEnum
 from typing import Protocol
 
 from django.utils.formats import date_format
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from matching.intake import Format, Goal, Intake, Severity
 from programs.models import Condition, Program
 from programs.schedule import TimeOfDay, session_band
 
+# With format "either", virtual care earns the distance points of a trip this long (or of the
+# whole radius, if that is shorter): a programme nearer than this is not outranked by a virtual
+# one on distance alone, and one further away is. Travelling three to five times a week has a
+# real cost, but so does online care (a private room, a screen for hours).
+VIRTUAL_TRIP_MILES = 5.0
+# An unlisted schedule may fit or not: it earns half the schedule points, neither met nor failed.
+SCHEDULE_UNKNOWN_SHARE = 0.5
+# A listing that satisfies the plan only at the other level (a carrier for "private insurance",
+# or "private insurance" for a carrier) earns this share: the seeker must check the plan.
+CHECK_PLAN_SHARE = 0.6
+# Self-pay at a programme that lists sliding-scale fees but not self-pay: a miss (the filter
+# admits only a listing of self-pay), yet the fees say it takes people paying for themselves.
+SLIDING_SCALE_SHARE = 0.5
+# The main concern's share of the condition points when other concerns were chosen too.
+MAIN_CONCERN_SHARE = 0.6
+# With a blank age, a programme is "open" when it takes every adult.
+ADULT_AGE = 18
+PRIVATE_INSURANCE = "private-insurance"
+SELF_PAY = "self-pay"
+
+
+class Role(StrEnum):
+    """What a rule's points do in the ranking."""
+
+    GATE = "gate"  # with a blank age: takes every adult or not; sorts before everything else
+    STATED = "stated"  # a preference the seeker stated: decides the order and the "% match"
+    TIE_BREAK = "tie_break"  # not asked about (intensity, verification): only breaks ties
+
 
 @dataclass(frozen=True)
 class CriterionResult:
     criterion: str
-    met: bool
+    # True: matches; False: doesn't; None: not known either way (e.g. no schedule listed).
+    met: bool | None
     points: float
     max_points: float
     text: str
+    role: Role = Role.STATED
 
 
 @dataclass(frozen=True)
@@ -39,6 +84,11 @@ class Vocabulary:
 
     def label(self, kind: str, slug: str) -> str:
         return self.labels.get(kind, {}).get(slug, slug)
+
+    @functools.cached_property
+    def condition_categories(self) -> dict[str, str]:
+        """Each condition's category by slug."""
+        return {term.slug: term.category for term in self.terms.get("conditions", {}).values()}
 
 
 @dataclass(frozen=True)
@@ -54,101 +104,193 @@ class Rule(Protocol):
     name: str
     weight: float
 
-    def check(self, intake: Intake, program: Program, context: Context) -> CriterionResult | None:
-        """Points and a sentence, or None when the seeker expressed no preference here."""
+    def role(self, intake: Intake, vocabulary: Vocabulary) -> Role | None:
+        """What the points do for this intake (never the programme); None: the rule is silent."""
+
+    def stated(self, intake: Intake, vocabulary: Vocabulary) -> bool:
+        """Whether the seeker stated a preference this rule scores (its role is STATED)."""
+
+    def check(
+        self, intake: Intake, program: Program, context: Context
+    ) -> tuple[CriterionResult, ...]:
+        """The reasons, whose points add up to at most ``weight``; empty when silent."""
 
 
-def _result(rule: Rule, fraction: float, text: str, met: bool | None = None) -> CriterionResult:
-    fraction = max(0.0, min(1.0, fraction))
-    return CriterionResult(
-        criterion=rule.name,
-        met=fraction >= 0.5 if met is None else met,
-        points=round(rule.weight * fraction, 2),
-        max_points=rule.weight,
-        text=text,
-    )
+class BaseRule:
+    """Shared helpers: a rule is stated when its role says so; reasons carry the role."""
+
+    name: str
+    weight: float
+    # The intake answer that states this preference; None: a tie-breaker, never asked about.
+    answer: str | None = None
+
+    def role(self, intake: Intake, vocabulary: Vocabulary) -> Role | None:
+        if self.answer is None:
+            return Role.TIE_BREAK
+        return Role.STATED if getattr(intake, self.answer) else None
+
+    def check(
+        self, intake: Intake, program: Program, context: Context
+    ) -> tuple[CriterionResult, ...]:
+        role = self.role(intake, context.vocabulary)
+        return () if role is None else self.judge(role, intake, program, context)
+
+    def judge(
+        self, role: Role, intake: Intake, program: Program, context: Context
+    ) -> tuple[CriterionResult, ...]:
+        """The reasons, once the rule has something to say."""
+        raise NotImplementedError
+
+    def stated(self, intake: Intake, vocabulary: Vocabulary) -> bool:
+        """Whether the seeker stated a preference this rule scores."""
+        return self.role(intake, vocabulary) is Role.STATED
+
+    def reason(
+        self, role: Role, text: str, *, earned: float, met: bool | None
+    ) -> tuple[CriterionResult, ...]:
+        """One sentence worth the whole weight, of which the ``earned`` share (0-1) is earned."""
+        earned = max(0.0, min(1.0, earned))
+        points = round(self.weight * earned, 2)
+        return (CriterionResult(self.name, met, points, self.weight, text, role),)
+
+    def split(
+        self, role: Role, *, share: float, have: str | None, missing: str | None
+    ) -> tuple[CriterionResult, ...]:
+        """What matched and what did not, as two sentences; the first earns ``share`` of the weight."""
+        have_points = round(self.weight * share, 2)
+        reasons = []
+        if have:
+            reasons.append(CriterionResult(self.name, True, have_points, have_points, have, role))
+        if missing:
+            rest = round(self.weight - have_points, 2)
+            reasons.append(CriterionResult(self.name, False, 0.0, rest, missing, role))
+        return tuple(reasons)
 
 
-def _names(modalities: list) -> str:
+def _names(modalities: Iterable) -> str:
     return get_text_list([m.abbreviation or m.name for m in modalities], _("and"))
 
 
-class ConditionsRule:
-    """What they want help with: the main concern counts most; substance use needs both."""
+def _labels(context: Context, kind: str, slugs: Iterable[str]) -> list[str]:
+    return [context.vocabulary.label(kind, slug) for slug in slugs]
+
+
+class ConditionsRule(BaseRule):
+    """What they want help with: the main concern counts most; matched and missing said apart."""
 
     name = "conditions"
     weight = 35.0
+    answer = "conditions"
 
-    def check(self, intake: Intake, program: Program, context: Context) -> CriterionResult | None:
-        if not intake.conditions:
-            return None
-        treated = {condition.slug: condition for condition in program.conditions.all()}
+    def judge(
+        self, role: Role, intake: Intake, program: Program, context: Context
+    ) -> tuple[CriterionResult, ...]:
+        treated = {condition.slug for condition in program.conditions.all()}
         main, others = intake.conditions[0], intake.conditions[1:]
-        fraction = 0.0
-        main_share = 0.6 if not intake.substance_use else 0.5
-        other_share = 0.4 if not intake.substance_use else 0.3
-        if main in treated:
-            fraction += main_share
-            text = _("Treats %(condition)s, your main concern") % {"condition": treated[main].name}
-        else:
-            text = _("Doesn't list %(condition)s, your main concern") % {
-                "condition": context.vocabulary.label("condition", main)
-            }
-        if others:
-            covered = [slug for slug in others if slug in treated]
-            missing = [
-                context.vocabulary.label("condition", slug)
-                for slug in others
-                if slug not in treated
-            ]
-            fraction += other_share * len(covered) / len(others)
-            if not missing:
-                text += str(_(", and the other concerns you chose"))
-            else:
-                text += str(
-                    _("; doesn't list %(conditions)s")
-                    % {"conditions": get_text_list(missing, _("or"))}
-                )
-        elif main in treated:
-            fraction += other_share
-        if intake.substance_use:
-            categories = {condition.category for condition in treated.values()}
-            both = Condition.Category.CO_OCCURRING in categories or (
-                Condition.Category.SUBSTANCE_USE in categories
-                and Condition.Category.MENTAL_HEALTH in categories
+        main_share = MAIN_CONCERN_SHARE if others else 1.0
+        other_share = (1.0 - main_share) / len(others) if others else 0.0
+        main_label = context.vocabulary.label("condition", main)
+        has_main = main in treated
+        covered = _labels(context, "condition", [slug for slug in others if slug in treated])
+        missing = _labels(context, "condition", [slug for slug in others if slug not in treated])
+        have = _concerns_sentence(main_label if has_main else None, covered, TREATS)
+        lacking = _concerns_sentence(None if has_main else main_label, missing, LACKS)
+        share = main_share * has_main + other_share * len(covered)
+        return self.split(role, share=share, have=have, missing=lacking)
+
+
+# Sentences naming concerns: main and others, the main one only, others only; the conjunction.
+# Lazy, so that only the sentence used is translated (scoring runs for every candidate).
+TREATS = (
+    gettext_lazy("Treats %(condition)s, your main concern, and %(others)s"),
+    gettext_lazy("Treats %(condition)s, your main concern"),
+    gettext_lazy("Treats %(others)s"),
+    gettext_lazy("and"),
+)
+LACKS = (
+    gettext_lazy("Doesn't list %(condition)s, your main concern, or %(others)s"),
+    gettext_lazy("Doesn't list %(condition)s, your main concern"),
+    gettext_lazy("Doesn't list %(others)s"),
+    gettext_lazy("or"),
+)
+
+
+def _concerns_sentence(main: str | None, others: list[str], sentences: tuple) -> str | None:
+    """The sentence that names the main concern and the others, whichever are given."""
+    both, main_only, others_only, conjunction = sentences
+    if not main and not others:
+        return None
+    values = {"condition": main, "others": get_text_list(others, conjunction)}
+    if main:
+        return str(both if others else main_only) % values
+    return str(others_only) % values
+
+
+def needs_dual_diagnosis_care(intake: Intake, vocabulary: Vocabulary) -> bool:
+    """A mental-health concern and a substance-use one (a condition or the substance-use answer)."""
+    categories = {vocabulary.condition_categories.get(slug) for slug in intake.conditions}
+    if Condition.Category.CO_OCCURRING in categories:
+        return True
+    return Condition.Category.MENTAL_HEALTH in categories and (
+        intake.substance_use or Condition.Category.SUBSTANCE_USE in categories
+    )
+
+
+def treats_dual_diagnosis(program: Program) -> bool:
+    """Lists co-occurring care, or treats both a mental-health and a substance-use condition."""
+    categories = {condition.category for condition in program.conditions.all()}
+    both = {Condition.Category.MENTAL_HEALTH, Condition.Category.SUBSTANCE_USE}
+    return Condition.Category.CO_OCCURRING in categories or both <= categories
+
+
+class DualDiagnosisRule(BaseRule):
+    """Mental health and substance use treated together, for a seeker who named both."""
+
+    name = "dual_diagnosis"
+    weight = 8.0
+
+    def role(self, intake: Intake, vocabulary: Vocabulary) -> Role | None:
+        return Role.STATED if needs_dual_diagnosis_care(intake, vocabulary) else None
+
+    def judge(
+        self, role: Role, intake: Intake, program: Program, context: Context
+    ) -> tuple[CriterionResult, ...]:
+        if treats_dual_diagnosis(program):
+            return self.reason(
+                role,
+                _("Treats mental health and substance use together (dual diagnosis), as you need"),
+                earned=1.0,
+                met=True,
             )
-            if both:
-                fraction += 0.2
-                text += str(_("; treats mental health and substance use together"))
-            else:
-                text += str(_("; doesn't list care for substance use alongside mental health"))
-        return _result(self, fraction, text, met=main in treated)
+        return self.reason(
+            role,
+            _("Doesn't list care for mental health and substance use together (dual diagnosis)"),
+            earned=0.0,
+            met=False,
+        )
 
 
-class TherapiesRule:
+class TherapiesRule(BaseRule):
     """Preferred therapies offered."""
 
     name = "therapies"
     weight = 15.0
+    answer = "therapies"
 
-    def check(self, intake: Intake, program: Program, context: Context) -> CriterionResult | None:
-        if not intake.therapies:
-            return None
+    def judge(
+        self, role: Role, intake: Intake, program: Program, context: Context
+    ) -> tuple[CriterionResult, ...]:
         offered = {modality.slug: modality for modality in program.modalities.all()}
         have = [offered[slug] for slug in intake.therapies if slug in offered]
-        missing = [slug for slug in intake.therapies if slug not in offered]
-        fraction = len(have) / len(intake.therapies)
-        missing_labels = [context.vocabulary.label("modality", slug) for slug in missing]
-        if not missing:
-            text = _("Offers %(therapies)s") % {"therapies": _names(have)}
-        elif not have:
-            text = _("No %(therapies)s") % {"therapies": get_text_list(missing_labels, _("or"))}
-        else:
-            text = _("Offers %(have)s; no %(missing)s") % {
-                "have": _names(have),
-                "missing": get_text_list(missing_labels, _("or")),
-            }
-        return _result(self, fraction, text, met=bool(have))
+        missing = _labels(context, "modality", [s for s in intake.therapies if s not in offered])
+        return self.split(
+            role,
+            share=len(have) / len(intake.therapies),
+            have=_("Offers %(therapies)s") % {"therapies": _names(have)} if have else None,
+            missing=_("No %(therapies)s") % {"therapies": get_text_list(missing, _("or"))}
+            if missing
+            else None,
+        )
 
 
 # What would satisfy each goal: services (modality slugs) or conditions treated.
@@ -180,233 +322,359 @@ def goal_met(goal: str, program: Program) -> bool:
     return bool(services & set(GOAL_SERVICES.get(goal, ())))
 
 
-class GoalsRule:
+class GoalsRule(BaseRule):
     """Goals met by the programme's services and schedule."""
 
     name = "goals"
     weight = 10.0
+    answer = "goals"
 
-    def check(self, intake: Intake, program: Program, context: Context) -> CriterionResult | None:
-        if not intake.goals:
-            return None
-        met = [goal for goal in intake.goals if goal_met(goal, program)]
-        labels = {value: label for value, label in Goal.choices}
-        if len(met) == len(intake.goals):
-            text = _("Fits your goals: %(goals)s") % {
-                "goals": get_text_list([str(labels[g]) for g in met], _("and"))
+    def judge(
+        self, role: Role, intake: Intake, program: Program, context: Context
+    ) -> tuple[CriterionResult, ...]:
+        fits = {goal: goal_met(goal, program) for goal in intake.goals}
+        met = [str(Goal(goal).label) for goal, fit in fits.items() if fit]
+        unmet = [str(Goal(goal).label) for goal, fit in fits.items() if not fit]
+        have = missing = None
+        if met:
+            have = ngettext("Fits your goal: %(goals)s", "Fits your goals: %(goals)s", len(met)) % {
+                "goals": get_text_list(met, _("and"))
             }
-        elif met:
-            text = _("Fits %(n)d of your %(total)d goals, including: %(goal)s") % {
-                "n": len(met),
-                "total": len(intake.goals),
-                "goal": str(labels[met[0]]),
-            }
-        else:
-            text = _("Doesn't list services for your goals")
-        return _result(self, len(met) / len(intake.goals), text, met=bool(met))
+        if unmet:
+            missing = ngettext(
+                "Doesn't list services for your goal: %(goals)s",
+                "Doesn't list services for your goals: %(goals)s",
+                len(unmet),
+            ) % {"goals": get_text_list(unmet, _("and"))}
+        return self.split(role, share=len(met) / len(intake.goals), have=have, missing=missing)
 
 
-def _band_label(band: str) -> str:
-    return {
-        TimeOfDay.MORNING: _("weekday morning"),
-        TimeOfDay.AFTERNOON: _("weekday afternoon"),
-        TimeOfDay.EVENING: _("evening"),
-        TimeOfDay.WEEKEND: _("weekend"),
-    }[band]
+# Each band in a sentence: "evening" sessions, or the seeker's own "evenings".
+BAND_WORDS = {
+    TimeOfDay.MORNING: (gettext_lazy("weekday morning"), gettext_lazy("weekday mornings")),
+    TimeOfDay.AFTERNOON: (gettext_lazy("weekday afternoon"), gettext_lazy("weekday afternoons")),
+    TimeOfDay.EVENING: (gettext_lazy("evening"), gettext_lazy("evenings")),
+    TimeOfDay.WEEKEND: (gettext_lazy("weekend"), gettext_lazy("weekends")),
+}
 
 
-class ScheduleRule:
-    """Sessions at times they said they can attend."""
+def _band_words(band: str, *, yours: bool = False) -> str:
+    return str(BAND_WORDS[band][yours])
+
+
+def schedule_days(program: Program, availability: Iterable[str]) -> tuple[int, int]:
+    """How many of the programme's session days the seeker can attend, out of how many.
+
+    A day fits when any session that day starts in a band the seeker can attend: a
+    programme running a morning and an evening track on the same days fits either.
+    """
+    wanted = set(availability)
+    days: set[int] = set()
+    fitting: set[int] = set()
+    for session in program.sessions.all():
+        days.add(session.weekday)
+        if session_band(session.weekday, session.start_time) in wanted:
+            fitting.add(session.weekday)
+    return len(fitting), len(days)
+
+
+class ScheduleRule(BaseRule):
+    """The share of the programme's session days at times they said they can attend."""
 
     name = "schedule"
     weight = 15.0
+    answer = "availability"
 
-    def check(self, intake: Intake, program: Program, context: Context) -> CriterionResult | None:
-        if not intake.availability:
-            return None
-        sessions = list(program.sessions.all())
-        if not sessions:
-            return _result(
-                self, 0.25, _("Session times aren't listed: ask when groups meet"), met=False
+    def judge(
+        self, role: Role, intake: Intake, program: Program, context: Context
+    ) -> tuple[CriterionResult, ...]:
+        fit, days = schedule_days(program, intake.availability)
+        if not days:
+            return self.reason(
+                role,
+                _("Schedule not listed: ask when groups meet"),
+                earned=SCHEDULE_UNKNOWN_SHARE,
+                met=None,
             )
-        bands = {session_band(s.weekday, s.start_time) for s in sessions}
-        fitting = [
-            band for band in TimeOfDay.values if band in bands and band in intake.availability
-        ]
-        if fitting:
-            labels = get_text_list([_band_label(band) for band in fitting], _("and"))
-            return _result(self, 1.0, _("Offers %(times)s sessions") % {"times": labels})
-        offered = get_text_list(
-            [_band_label(band) for band in TimeOfDay.values if band in bands], _("and")
-        )
-        return _result(self, 0.0, _("Meets at other times (%(times)s)") % {"times": offered})
+        bands = {session_band(s.weekday, s.start_time) for s in program.sessions.all()}
+        if fit == days:
+            times = [
+                _band_words(b) for b in TimeOfDay.values if b in bands & {*intake.availability}
+            ]
+            text = _("Offers %(times)s sessions") % {"times": get_text_list(times, _("and"))}
+            return self.reason(role, text, earned=1.0, met=True)
+        if not fit:
+            offered = [_band_words(band) for band in TimeOfDay.values if band in bands]
+            text = _("Meets at other times (%(times)s)") % {
+                "times": get_text_list(offered, _("and"))
+            }
+            return self.reason(role, text, earned=0.0, met=False)
+        yours = [_band_words(b, yours=True) for b in TimeOfDay.values if b in intake.availability]
+        text = ngettext(
+            "%(fit)d of %(days)d days fits your %(times)s",
+            "%(fit)d of %(days)d days fit your %(times)s",
+            fit,
+        ) % {"fit": fit, "days": days, "times": get_text_list(yours, _("and"))}
+        # Every session day matters in an IOP: a partly fitting schedule is a miss.
+        return self.reason(role, text, earned=fit / days, met=False)
 
 
-class DistanceRule:
-    """How far they would travel, several times a week."""
+def trip_share(miles: float, radius: float) -> float:
+    """Distance points earned (0.3-1) for a trip of ``miles`` within ``radius``."""
+    radius = max(radius, 1)
+    return 0.3 + 0.7 * (1.0 - min(miles, radius) / radius)
+
+
+class DistanceRule(BaseRule):
+    """How far they would travel, several times a week; virtual care counts as a short trip."""
 
     name = "distance"
     weight = 10.0
 
-    def check(self, intake: Intake, program: Program, context: Context) -> CriterionResult | None:
-        if context.distance_miles is not None and intake.format != Format.VIRTUAL:
-            fraction = 1.0 - context.distance_miles / max(intake.radius, 1)
-            return _result(
-                self,
-                0.3 + 0.7 * fraction,
-                _("%(miles).1f miles from you") % {"miles": context.distance_miles},
-                met=True,
-            )
+    def role(self, intake: Intake, vocabulary: Vocabulary) -> Role | None:
+        # A virtual-only seeker compares only virtual programmes: no travel for any of them.
+        return Role.TIE_BREAK if intake.format == Format.VIRTUAL else Role.STATED
+
+    def judge(
+        self, role: Role, intake: Intake, program: Program, context: Context
+    ) -> tuple[CriterionResult, ...]:
+        miles = context.distance_miles
+        if miles is not None and intake.format != Format.VIRTUAL:
+            text = _("%(miles).1f miles from you") % {"miles": miles}
+            return self.reason(role, text, earned=trip_share(miles, intake.radius), met=True)
         if program.offers_virtual:
-            return _result(self, 1.0, _("Virtual: no travel, and licensed in your state"), met=True)
-        return None
+            earned = trip_share(VIRTUAL_TRIP_MILES, intake.radius) if role is Role.STATED else 1.0
+            text = _("Virtual: no travel, and licensed in your state")
+            return self.reason(role, text, earned=earned, met=True)
+        return ()
 
 
-class PopulationsRule:
+class PopulationsRule(BaseRule):
     """Programmes for a specific group."""
 
     name = "populations"
     weight = 6.0
+    answer = "populations"
 
-    def check(self, intake: Intake, program: Program, context: Context) -> CriterionResult | None:
-        if not intake.populations:
-            return None
-        served = {population.slug: population for population in program.populations.all()}
-        have = [served[slug] for slug in intake.populations if slug in served]
-        if have:
-            text = _("Has a programme for %(groups)s") % {
-                "groups": get_text_list([p.name for p in have], _("and"))
-            }
-        else:
-            text = _("No specific track for %(groups)s") % {
-                "groups": get_text_list(
-                    [context.vocabulary.label("population", slug) for slug in intake.populations],
-                    _("or"),
-                )
-            }
-        return _result(self, len(have) / len(intake.populations), text, met=bool(have))
+    def judge(
+        self, role: Role, intake: Intake, program: Program, context: Context
+    ) -> tuple[CriterionResult, ...]:
+        served = {population.slug for population in program.populations.all()}
+        have = _labels(context, "population", [s for s in intake.populations if s in served])
+        missing = _labels(context, "population", [s for s in intake.populations if s not in served])
+        return self.split(
+            role,
+            share=len(have) / len(intake.populations),
+            have=_("Has a programme for %(groups)s") % {"groups": get_text_list(have, _("and"))}
+            if have
+            else None,
+            missing=_("No specific track for %(groups)s")
+            % {"groups": get_text_list(missing, _("or"))}
+            if missing
+            else None,
+        )
 
 
-class InsuranceRule:
-    """Their insurance (or self-pay) accepted."""
+class Cover(IntEnum):
+    """How surely a listing covers a seeker's plan."""
+
+    CHECK_PLAN = 1  # at the other level: a carrier for "private insurance", or the reverse
+    LISTED = 2
+
+
+def insurance_cover(slug: str, vocabulary: Vocabulary) -> dict[str, Cover]:
+    """Every insurance listing that satisfies a seeker's plan, and how surely.
+
+    The one definition: the hard filter admits a programme listing any of these, and the
+    insurance reason says which one it lists. A specific private carrier is satisfied by a
+    listing of "private insurance" (SAMHSA lists insurance only at that level), and
+    "private insurance" by any carrier; either way the seeker should check the plan.
+    """
+    if slug in vocabulary.private_carriers:
+        return {slug: Cover.LISTED, PRIVATE_INSURANCE: Cover.CHECK_PLAN}
+    if slug == PRIVATE_INSURANCE:
+        carriers = sorted(vocabulary.private_carriers)
+        return {slug: Cover.LISTED, **dict.fromkeys(carriers, Cover.CHECK_PLAN)}
+    return {slug: Cover.LISTED}
+
+
+class InsuranceRule(BaseRule):
+    """Their insurance (or self-pay) accepted, exactly as the insurance filter reads listings."""
 
     name = "insurance"
     weight = 12.0
+    answer = "insurance"
 
-    def check(self, intake: Intake, program: Program, context: Context) -> CriterionResult | None:
-        if not intake.insurance:
-            return None
-        accepted = {insurance.slug: insurance for insurance in program.insurance.all()}
-        label = context.vocabulary.label("insurance", intake.insurance)
-        if intake.insurance in accepted:
-            text = _("Accepts %(insurance)s") % {"insurance": accepted[intake.insurance].name}
-            if intake.insurance == "self-pay" and program.sliding_scale:
+    def judge(
+        self, role: Role, intake: Intake, program: Program, context: Context
+    ) -> tuple[CriterionResult, ...]:
+        plan = intake.insurance
+        listed = {insurance.slug: insurance for insurance in program.insurance.all()}
+        # The other-level listings this programme has ("check your plan"), in vocabulary order.
+        others = [
+            listed[slug]
+            for slug, how in insurance_cover(plan, context.vocabulary).items()
+            if how is Cover.CHECK_PLAN and slug in listed
+        ]
+        others_names = [term.name for term in others]
+        if plan in listed:
+            if plan == PRIVATE_INSURANCE and others:
+                text = _("Accepts private insurance, including %(carriers)s") % {
+                    "carriers": get_text_list(others_names, _("and"))
+                }
+            elif plan == PRIVATE_INSURANCE:
+                text = _("Accepts private insurance")
+            elif plan == SELF_PAY and program.sliding_scale:
                 text = _("Accepts self-pay, with sliding-scale fees")
-            return _result(self, 1.0, text)
-        if (
-            intake.insurance in context.vocabulary.private_carriers
-            and "private-insurance" in accepted
-        ):
-            return _result(
-                self,
-                0.6,
-                _("Accepts private insurance: check that %(insurance)s is covered")
-                % {"insurance": label},
-                met=True,
-            )
-        if intake.insurance == "self-pay" and program.sliding_scale:
-            return _result(self, 0.8, _("Sliding-scale fees"), met=True)
-        return _result(self, 0.0, _("Doesn't list %(insurance)s") % {"insurance": label})
+            else:
+                text = _("Accepts %(insurance)s") % {"insurance": listed[plan].name}
+            return self.reason(role, text, earned=1.0, met=True)
+        if others:
+            if plan == PRIVATE_INSURANCE:
+                text = _("Accepts private insurance from %(carriers)s: check your plan") % {
+                    "carriers": get_text_list(others_names, _("or"))
+                }
+            else:
+                text = _("Accepts private insurance: check that %(insurance)s is covered") % {
+                    "insurance": context.vocabulary.label("insurance", plan)
+                }
+            return self.reason(role, text, earned=CHECK_PLAN_SHARE, met=True)
+        if plan == SELF_PAY and program.sliding_scale:
+            text = _("Doesn't list self-pay, but has sliding-scale fees")
+            return self.reason(role, text, earned=SLIDING_SCALE_SHARE, met=False)
+        if plan == PRIVATE_INSURANCE:
+            text = _("Doesn't list private insurance")
+        else:
+            text = _("Doesn't list %(insurance)s") % {
+                "insurance": context.vocabulary.label("insurance", plan)
+            }
+        return self.reason(role, text, earned=0.0, met=False)
 
 
-class LanguageRule:
+class LanguageRule(BaseRule):
     """Sessions in their language."""
 
     name = "language"
     weight = 6.0
 
-    def check(self, intake: Intake, program: Program, context: Context) -> CriterionResult | None:
-        if not intake.language or intake.language == "en":
-            return None
-        languages = {language.slug: language for language in program.languages.all()}
-        if intake.language in languages:
-            return _result(
-                self,
-                1.0,
-                _("Sessions in %(language)s") % {"language": languages[intake.language].name},
-            )
-        return _result(
-            self,
-            0.0,
-            _("No sessions listed in %(language)s")
-            % {"language": context.vocabulary.label("language", intake.language)},
-        )
+    def role(self, intake: Intake, vocabulary: Vocabulary) -> Role | None:
+        return Role.STATED if intake.language and intake.language != "en" else None
+
+    def judge(
+        self, role: Role, intake: Intake, program: Program, context: Context
+    ) -> tuple[CriterionResult, ...]:
+        label = context.vocabulary.label("language", intake.language)
+        if any(language.slug == intake.language for language in program.languages.all()):
+            text = _("Sessions in %(language)s") % {"language": label}
+            return self.reason(role, text, earned=1.0, met=True)
+        text = _("No sessions listed in %(language)s") % {"language": label}
+        return self.reason(role, text, earned=0.0, met=False)
 
 
-class IntensityRule:
-    """Hours a week that suit how severe things are."""
+class IntensityRule(BaseRule):
+    """Hours a week that suit how severe things are (not asked: a tie-breaker)."""
 
     name = "intensity"
     weight = 5.0
     RANGES = {Severity.MILD: (6, 10), Severity.MODERATE: (9, 15), Severity.SEVERE: (12, 20)}
 
-    def check(self, intake: Intake, program: Program, context: Context) -> CriterionResult | None:
+    def judge(
+        self, role: Role, intake: Intake, program: Program, context: Context
+    ) -> tuple[CriterionResult, ...]:
         if program.hours_per_week is None:
-            return None
+            return ()
         from matching.screening import effective_severity
 
         low, high = self.RANGES[effective_severity(intake)]
-        hours = float(program.hours_per_week)
-        if low <= hours <= high:
-            return _result(
-                self,
-                1.0,
-                _("%(hours)s hours a week suits how you're feeling") % {"hours": f"{hours:g}"},
-            )
-        return _result(
-            self,
-            0.4,
-            _("%(hours)s hours a week: ask whether the intensity suits you")
-            % {"hours": f"{hours:g}"},
-            met=False,
-        )
+        hours = f"{float(program.hours_per_week):g}"
+        if low <= float(program.hours_per_week) <= high:
+            text = _("%(hours)s hours a week suits how you're feeling") % {"hours": hours}
+            return self.reason(role, text, earned=1.0, met=True)
+        text = _("%(hours)s hours a week: ask whether the intensity suits you") % {"hours": hours}
+        return self.reason(role, text, earned=0.4, met=False)
 
 
-class VerifiedRule:
-    """A recently verified listing is more likely to be right."""
+class VerifiedRule(BaseRule):
+    """A recently verified listing is more likely to be right (not asked: a tie-breaker)."""
 
     name = "verified"
     weight = 4.0
 
-    def check(self, intake: Intake, program: Program, context: Context) -> CriterionResult | None:
+    def judge(
+        self, role: Role, intake: Intake, program: Program, context: Context
+    ) -> tuple[CriterionResult, ...]:
         verified = program.last_verified_on
         if verified is None:
-            return _result(self, 0.0, _("Listing not yet verified: call to confirm details"))
-        age_days = (context.today - verified).days
+            text = _("Listing not yet verified: call to confirm details")
+            return self.reason(role, text, earned=0.0, met=False)
         when = date_format(verified, "F Y")
-        if age_days <= 365:
-            return _result(self, 1.0, _("Listing verified in %(when)s") % {"when": when})
-        return _result(
-            self, 0.4, _("Listing last verified in %(when)s") % {"when": when}, met=False
-        )
+        if (context.today - verified).days <= 365:
+            text = _("Listing verified in %(when)s") % {"when": when}
+            return self.reason(role, text, earned=1.0, met=True)
+        text = _("Listing last verified in %(when)s") % {"when": when}
+        return self.reason(role, text, earned=0.4, met=False)
 
 
-class WaitlistRule:
-    """Accepting new patients now (only scored when they said a waitlist is fine)."""
+class WaitlistRule(BaseRule):
+    """Accepting new patients now (a tie-breaker, only when they said a waitlist is fine)."""
 
     name = "waitlist"
     weight = 5.0
 
-    def check(self, intake: Intake, program: Program, context: Context) -> CriterionResult | None:
-        if not intake.accept_waitlist:
-            return None
+    def role(self, intake: Intake, vocabulary: Vocabulary) -> Role | None:
+        return Role.TIE_BREAK if intake.accept_waitlist else None
+
+    def judge(
+        self, role: Role, intake: Intake, program: Program, context: Context
+    ) -> tuple[CriterionResult, ...]:
         if program.accepting_new_patients:
-            return _result(self, 1.0, _("Accepting new patients"))
-        return _result(self, 0.0, _("Has a waitlist"))
+            return self.reason(role, _("Accepting new patients"), earned=1.0, met=True)
+        return self.reason(role, _("Has a waitlist"), earned=0.0, met=False)
+
+
+def age_range_text(min_age: int | None, max_age: int | None) -> str:
+    """Who a programme takes, by age, in a few words."""
+    if min_age is None:
+        return _("Age range not listed")
+    if max_age is not None:
+        return _("Ages %(min)d-%(max)d") % {"min": min_age, "max": max_age}
+    if min_age == 0:
+        return _("All ages")
+    if min_age == ADULT_AGE:
+        return _("Adults %(min)d+") % {"min": min_age}
+    return _("Ages %(min)d+") % {"min": min_age}
+
+
+def takes_every_adult(program: Program) -> bool | None:
+    """Whether the programme's ages include every adult; None when they are not listed."""
+    if program.min_age is None:
+        return None
+    return program.min_age <= ADULT_AGE and program.max_age is None
+
+
+class AgeRule(BaseRule):
+    """With a blank age: the programme's age range, and open programmes first."""
+
+    name = "age"
+    weight = 1.0
+
+    def role(self, intake: Intake, vocabulary: Vocabulary) -> Role | None:
+        # With an age, the hard filter already kept only programmes that take it.
+        return Role.GATE if intake.age is None else None
+
+    def judge(
+        self, role: Role, intake: Intake, program: Program, context: Context
+    ) -> tuple[CriterionResult, ...]:
+        open_to_adults = takes_every_adult(program)
+        earned = 0.5 if open_to_adults is None else float(open_to_adults)
+        text = age_range_text(program.min_age, program.max_age)
+        # We don't know the seeker's age, so the range is something to check, not a verdict.
+        return self.reason(role, text, earned=earned, met=None)
 
 
 RULES: tuple[Rule, ...] = (
     ConditionsRule(),
+    DualDiagnosisRule(),
     TherapiesRule(),
     GoalsRule(),
     ScheduleRule(),
@@ -414,20 +682,58 @@ RULES: tuple[Rule, ...] = (
     InsuranceRule(),
     PopulationsRule(),
     LanguageRule(),
+    AgeRule(),
     IntensityRule(),
     VerifiedRule(),
     WaitlistRule(),
 )
 
 
+def evaluate(intake: Intake, program: Program, context: Context) -> tuple[CriterionResult, ...]:
+    """Every rule's reasons for one programme, in the order they are shown."""
+    return tuple(reason for rule in RULES for reason in rule.check(intake, program, context))
+
+
+def match_percent(reasons: Iterable[CriterionResult]) -> int:
+    """The "% match": the share of the stated points earned (0-100)."""
+    earned = possible = 0.0
+    for reason in reasons:
+        if reason.role is Role.STATED:
+            earned += reason.points
+            possible += reason.max_points
+    return round(100 * earned / possible) if possible else 0
+
+
+def rank_key(
+    reasons: Iterable[CriterionResult], distance_miles: float | None
+) -> tuple[float, bool, float, float, float]:
+    """How a programme sorts, smallest first: the one definition of the ranking.
+
+    1. the gate's shortfall: with a blank age, programmes that take every adult come first;
+    2. whether any stated preference is missed: a programme meeting every one ranks above
+       one that misses any (an unknown, such as an unlisted schedule, is not a miss);
+    3. stated points, most first (the "% match", unrounded);
+    4. tie-breaker points the seeker never asked about (intensity, verification, waitlist);
+    5. the trip: nearer first, virtual care as a trip of ``VIRTUAL_TRIP_MILES``.
+    Points are summed to two decimals so that a mirror in SQL ties exactly where this does.
+    """
+    gate = stated = unasked = 0.0
+    missed = False
+    for reason in reasons:
+        if reason.role is Role.STATED:
+            stated += reason.points
+            missed = missed or reason.met is False
+        elif reason.role is Role.GATE:
+            gate += reason.max_points - reason.points
+        else:
+            unasked += reason.points
+    trip = VIRTUAL_TRIP_MILES if distance_miles is None else distance_miles
+    return (round(gate, 2), missed, -round(stated, 2), -round(unasked, 2), trip)
+
+
 def score(
     intake: Intake, program: Program, context: Context
 ) -> tuple[int, tuple[CriterionResult, ...]]:
-    """A 0-100 score and the reasons behind it."""
-    results = tuple(
-        result for rule in RULES if (result := rule.check(intake, program, context)) is not None
-    )
-    possible = sum(result.max_points for result in results)
-    if not possible:
-        return 0, results
-    return round(100 * sum(result.points for result in results) / possible), results
+    """The "% match" and the reasons behind it."""
+    reasons = evaluate(intake, program, context)
+    return match_percent(reasons), reasons

@@ -14,7 +14,6 @@ needs a more intensive level of care first.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,6 +102,14 @@ PHQ9_BANDS = (
     (27, "severe"),
 )
 GAD7_BANDS = ((4, "minimal"), (9, "mild"), (14, "moderate"), (21, "severe"))
+# The bands' names for people (the API keeps the published English names as values).
+BAND_LABELS = {
+    "minimal": _("minimal"),
+    "mild": _("mild"),
+    "moderate": _("moderate"),
+    "moderately severe": _("moderately severe"),
+    "severe": _("severe"),
+}
 
 
 def _band(total: int, bands: tuple[tuple[int, str], ...]) -> str:
@@ -226,7 +233,9 @@ TRIAGE: tuple[Triage, ...] = (
         "medical_danger",
         True,
         Level.HIGHER_CARE,
-        _("You told us about warning signs in your body that need a doctor first."),
+        _(
+            "You told us about warning signs in your body (fainting, chest pain, or not eating or drinking) that need a doctor first."
+        ),
         talk_today=True,
         danger_signs=MEDICAL_DANGER_SIGNS,
     ),
@@ -245,52 +254,6 @@ TRIAGE: tuple[Triage, ...] = (
     ),
 )
 CRISIS_ROWS = tuple(row for row in TRIAGE if row.level == Level.CRISIS)
-
-YES_WORDS = frozenset({"yes", "y", "true", "on", "1"})
-
-
-def _says(value: Any, expected: Any) -> bool:
-    """Whether one answer, in whatever shape it arrived, says ``expected``."""
-    if expected is True:
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, int):
-            return value == 1
-        return isinstance(value, str) and value.strip().lower() in YES_WORDS
-    return isinstance(value, str) and value.strip().lower() == expected
-
-
-def answer_says(raw: Any, name: str, expected: Any) -> bool:
-    """Whether the raw answer to ``name`` (form data or JSON) says ``expected``, leniently."""
-    if hasattr(raw, "getlist"):  # a QueryDict from the HTML form
-        values = raw.getlist(name)
-    elif isinstance(raw, Mapping):
-        value = raw.get(name)
-        values = list(value) if isinstance(value, list | tuple) else [value]
-    else:
-        values = []
-    return any(_says(value, expected) for value in values)
-
-
-# Names of answers the API took before the C-SSRS replaced them. A client may still send
-# them; a yes is still a crisis answer (never an "unknown key" 400 without crisis lines).
-RETIRED_NAMES = {"suicide_plan": ("self_harm_plan",)}
-
-
-def crisis_answers(raw: Any) -> tuple[Triage, ...]:
-    """The crisis rows the raw form or JSON data meets, read before anything else.
-
-    Read leniently on purpose: a crisis answer wins over every other answer, valid or not,
-    and even over its own spelling ("yes", true or "true" all count).
-    """
-    return tuple(
-        row
-        for row in CRISIS_ROWS
-        if any(
-            answer_says(raw, name, row.value)
-            for name in (row.answer, *RETIRED_NAMES.get(row.answer, ()))
-        )
-    )
 
 
 def safety_answers(intake: Intake, severity: str) -> dict[str, Any]:
@@ -333,6 +296,14 @@ class LevelOfCare:
     phq9: tuple[int, str] | None = None
     gad7: tuple[int, str] | None = None
 
+    @property
+    def phq9_band_label(self) -> str:
+        return str(BAND_LABELS[self.phq9[1]]) if self.phq9 else ""
+
+    @property
+    def gad7_band_label(self) -> str:
+        return str(BAND_LABELS[self.gad7[1]]) if self.gad7 else ""
+
 
 CRISIS_MESSAGE = _(
     "Please reach out now: call or text 988 to talk to someone right away, or call 911 or go to "
@@ -345,8 +316,8 @@ HIGHER_CARE_MESSAGE = _(
     "about it."
 )
 TALK_TODAY_MESSAGE = _(
-    "Please talk to a clinician today about how you are feeling: your doctor, a crisis line, "
-    "or the programme you call. You can call or text 988 at any time."
+    "Please talk to a doctor or clinician today, not in a few weeks. You can call or text 988 at "
+    "any time."
 )
 IOP_MESSAGE = _(
     "From your answers, an intensive outpatient programme may fit: more support than weekly "
@@ -374,6 +345,8 @@ def screen(intake: Intake) -> LevelOfCare:
     }
     if rows:
         level = rows[0].level
+        # Every danger sign stays, whatever the level: crisis plus withdrawal still says seizures.
+        danger_signs = tuple(str(row.danger_signs) for row in rows if row.danger_signs)
         rows = tuple(row for row in rows if row.level == level)
         talk_today = any(row.talk_today for row in rows)
         if level == Level.CRISIS:
@@ -386,7 +359,7 @@ def screen(intake: Intake) -> LevelOfCare:
             level=level,
             message=message,
             reasons=tuple(str(row.reason) for row in rows),
-            danger_signs=tuple(str(row.danger_signs) for row in rows if row.danger_signs),
+            danger_signs=danger_signs,
             talk_today=talk_today,
             show_crisis_resources=True,
             show_programs=level != Level.CRISIS,

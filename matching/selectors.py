@@ -11,7 +11,7 @@ from django.db.models import Exists, F, OuterRef, QuerySet
 from django.db.models.sql import Query
 
 from matching.intake import Format, Intake
-from matching.rules import Vocabulary
+from matching.rules import Vocabulary, insurance_cover
 from programs.models import (
     VOCABULARY_RELATIONS,
     Insurance,
@@ -58,16 +58,12 @@ def vocabulary_load() -> Vocabulary:
 
 
 def acceptable_insurance(slug: str, vocabulary: Vocabulary) -> list[str]:
-    """Insurance listings that satisfy a seeker's plan.
+    """Insurance listings that satisfy a seeker's plan, as ``rules.insurance_cover`` defines them.
 
-    A specific private carrier is satisfied by a listing of "private insurance" (SAMHSA
-    lists insurance only at that level); the result then says to check the plan.
+    The insurance reason reads the same definition, so it never says "doesn't list" of a
+    programme this filter admitted.
     """
-    if slug in vocabulary.private_carriers:
-        return [slug, "private-insurance"]
-    if slug == "private-insurance":
-        return [slug, *sorted(vocabulary.private_carriers)]
-    return [slug]
+    return list(insurance_cover(slug, vocabulary))
 
 
 def match_candidates(

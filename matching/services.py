@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime
-import math
 from dataclasses import dataclass
 
 from matching.intake import Intake
 from matching.relax import Suggestion, relax_suggestions
-from matching.rules import Context, CriterionResult, score
+from matching.rules import Context, CriterionResult, rank_key, score
 from matching.screening import Level, LevelOfCare, screen
 from matching.selectors import match_candidates, vocabulary_load
 from programs.models import Program
@@ -25,11 +24,16 @@ class ProgramMatch:
 
     @property
     def matched(self) -> tuple[CriterionResult, ...]:
-        return tuple(reason for reason in self.reasons if reason.met)
+        return tuple(reason for reason in self.reasons if reason.met is True)
 
     @property
     def unmatched(self) -> tuple[CriterionResult, ...]:
-        return tuple(reason for reason in self.reasons if not reason.met)
+        return tuple(reason for reason in self.reasons if reason.met is False)
+
+    @property
+    def unknown(self) -> tuple[CriterionResult, ...]:
+        """Neither matched nor missed, to check with the programme: an unlisted schedule, ages."""
+        return tuple(reason for reason in self.reasons if reason.met is None)
 
 
 @dataclass(frozen=True)
@@ -51,16 +55,11 @@ def match_programs(*, intake: Intake, today: datetime.date | None = None) -> Mat
         context = Context(
             distance_miles=candidate.distance_miles, today=today, vocabulary=vocabulary
         )
-        points, reasons = score(intake, candidate.program, context)
-        ranked.append(ProgramMatch(candidate.program, points, candidate.distance_miles, reasons))
-    # Deterministic ties: score, then nearer, then name, then id.
+        percent, reasons = score(intake, candidate.program, context)
+        ranked.append(ProgramMatch(candidate.program, percent, candidate.distance_miles, reasons))
+    # rank_key holds the semantics (README "Ranking"); name and id make ties deterministic.
     ranked.sort(
-        key=lambda m: (
-            -m.score,
-            m.distance_miles if m.distance_miles is not None else math.inf,
-            m.program.name,
-            m.program.pk,
-        )
+        key=lambda m: (*rank_key(m.reasons, m.distance_miles), m.program.name, m.program.pk)
     )
     if level.level == Level.HIGHER_CARE:
         # Step-up guidance: programmes that can also give more intensive care come first.

@@ -8,13 +8,14 @@ requires every safety question and checks the rules between answers.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 from matching.intake import CSSRS_FOLLOW_UPS, SAFETY_QUESTIONS, Intake
-from matching.screening import Triage, crisis_answers
+from matching.screening import CRISIS_ROWS, Triage
 
 SAFETY_REQUIRED = _("Please answer this question: it helps us keep you safe.")
 FOLLOW_UP_REQUIRED = _(
@@ -40,6 +41,63 @@ PLAIN_FIELDS = (
     "accept_waitlist",
 )
 LIST_FIELDS = ("goals", "therapies", "availability", "populations")
+
+
+# --- Reading crisis answers, leniently ------------------------------------------------
+
+YES_WORDS = frozenset({"yes", "y", "true", "on", "1", "si", "sí"})
+# Names of answers the API took before the C-SSRS replaced them. A client may still send
+# them; a yes is still a crisis answer (never an "unknown key" 400 without crisis lines).
+RETIRED_NAMES = {"suicide_plan": ("self_harm_plan",)}
+
+
+def _normal(text: str) -> str:
+    """Full-width letters, stray spaces and case do not hide an answer."""
+    return unicodedata.normalize("NFKC", text).strip().casefold()
+
+
+def _says(value: Any, expected: Any) -> bool:
+    """Whether one answer, in whatever shape it arrived, says ``expected``."""
+    if isinstance(value, list | tuple):
+        return any(_says(item, expected) for item in value)
+    if expected is True:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int | float):
+            return value == 1
+        return isinstance(value, str) and _normal(value) in YES_WORDS
+    return isinstance(value, str) and _normal(value) == expected
+
+
+def _values(raw: Any, name: str) -> list[Any]:
+    """Every value sent under ``name``, however its key was spelled or cased."""
+    if hasattr(raw, "getlist"):  # a QueryDict from the HTML form
+        return [value for key in raw if _normal(key) == name for value in raw.getlist(key)]
+    if isinstance(raw, Mapping):
+        return [
+            value for key, value in raw.items() if isinstance(key, str) and _normal(key) == name
+        ]
+    return []
+
+
+def crisis_answers(raw: Any) -> tuple[Triage, ...]:
+    """The crisis rows the raw form or JSON data meets, read before anything else.
+
+    Read leniently on purpose: a crisis answer wins over every other answer, valid or not,
+    and even over its own spelling (true, "yes", " YES ", "sí", 1 or ["yes"] all count).
+    """
+    return tuple(
+        row
+        for row in CRISIS_ROWS
+        if any(
+            _says(value, row.value)
+            for name in (row.answer, *RETIRED_NAMES.get(row.answer, ()))
+            for value in _values(raw, name)
+        )
+    )
+
+
+# --- The core ---------------------------------------------------------------------------
 
 
 class IntakeInvalid(Exception):

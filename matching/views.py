@@ -51,6 +51,8 @@ def intake(request: HttpRequest) -> HttpResponse:
     crisis = intake is not None and screen(intake).level == Level.CRISIS
     if intake is not None and (crisis or not data.get("edit")):
         return render_match(request, form=form, result=match_programs(intake=intake))
-    response = render(request, "matching/intake_form.html", {"form": form})
+    # Answers to fix are a 400; "Change my answers" shows the filled form as it was.
+    status = 400 if form.errors else 200
+    response = render(request, "matching/intake_form.html", {"form": form}, status=status)
     add_never_cache_headers(response)
     return response

@@ -21,8 +21,9 @@ from rest_framework.fields import SkipField
 from iopfinder.api_errors import NON_FIELD_ERRORS
 from matching.forms import FREQUENCY, GAD7_ITEMS, PHQ9_ITEMS, IntakeForm
 from matching.intake import Format, Goal, Intake, Severity, SuicideBehavior
-from matching.screening import RETIRED_NAMES, Level, LevelOfCare
-from matching.validation import SAFETY_REQUIRED, IntakeInvalid, intake_build
+from matching.rules import Role
+from matching.screening import Level, LevelOfCare
+from matching.validation import RETIRED_NAMES, SAFETY_REQUIRED, IntakeInvalid, intake_build
 from programs.api.serializers import MilesField, ProgramSummarySerializer
 from programs.filters import PlaceField
 from programs.models import Condition, Insurance, Language, Modality, Population, Vocabulary
@@ -182,7 +183,7 @@ def _messages(detail: Any) -> list[str]:
     """A field's messages as a flat list (a list's item errors come as {index: [...]})."""
     if isinstance(detail, Mapping):
         return [
-            f"{_('Item')} {int(index) + 1}: {message}"
+            _("Item %(number)d: %(message)s") % {"number": int(index) + 1, "message": message}
             for index, messages in detail.items()
             for message in _messages(messages)
         ]
@@ -365,7 +366,23 @@ class LevelOfCareSerializer(serializers.Serializer):
 
 class ReasonSerializer(serializers.Serializer):
     criterion = serializers.CharField(read_only=True)
-    met = serializers.BooleanField(read_only=True)
+    met = serializers.BooleanField(
+        read_only=True,
+        allow_null=True,
+        help_text=(
+            "true matches, false doesn't, null to check with the programme (schedule not "
+            "listed; the age range when no age was given)."
+        ),
+    )
+    role = serializers.ChoiceField(
+        choices=[(role.value, role.value) for role in Role],
+        read_only=True,
+        help_text=(
+            "`stated`: a preference they gave (decides the order and the score); `tie_break`: "
+            "not asked about, only breaks ties; `gate`: with no age given, whether it takes "
+            "every adult."
+        ),
+    )
     points = serializers.FloatField(read_only=True)
     max_points = serializers.FloatField(read_only=True)
     text = serializers.CharField(read_only=True, help_text="Why, in one sentence.")
@@ -373,7 +390,9 @@ class ReasonSerializer(serializers.Serializer):
 
 class ProgramMatchSerializer(serializers.Serializer):
     program = ProgramSummarySerializer(read_only=True)
-    score = serializers.IntegerField(read_only=True, help_text="Share of points earned, 0-100.")
+    score = serializers.IntegerField(
+        read_only=True, help_text="Share of the stated preferences' points earned, 0-100."
+    )
     distance_miles = MilesField(help_text="Miles to the nearest site; null for virtual care.")
     reasons = ReasonSerializer(many=True, read_only=True)
 

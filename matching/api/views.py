@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.cache import add_never_cache_headers
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework.permissions import AllowAny
@@ -13,8 +15,14 @@ from rest_framework.views import APIView
 
 from iopfinder.api_errors import error_responses
 from iopfinder.api_parsers import BoundedJSONParser
-from matching.api.serializers import IntakeRequestSerializer, MatchResponseSerializer
+from matching.api.serializers import (
+    IntakeRequestSerializer,
+    MatchResponseSerializer,
+    ResourceSerializer,
+)
+from matching.screening import crisis_resources
 from matching.services import match_programs
+from matching.validation import crisis_answers
 
 EXAMPLE_INTAKE = {
     "conditions": ["depression", "anxiety"],
@@ -46,6 +54,24 @@ class MatchView(APIView):
     throttle_classes = [*api_settings.DEFAULT_THROTTLE_CLASSES, ScopedRateThrottle]
     throttle_scope = "match"
 
+    def check_throttles(self, request: Request) -> None:
+        # A crisis answer is never turned away: it costs no catalogue work, and the person
+        # must get the crisis lines whatever the rate.
+        if not crisis_answers(request.data):
+            super().check_throttles(request)
+
+    def finalize_response(
+        self, request: Request, response: Response, *args: Any, **kwargs: Any
+    ) -> Response:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code >= 400 and isinstance(response.data, dict):
+            # Whatever went wrong, someone answering these questions may need help now.
+            response.data["resources"] = ResourceSerializer(crisis_resources(), many=True).data
+        # Answers about mental health must not linger in caches, errors included
+        # (no-store, no-cache, must-revalidate, private).
+        add_never_cache_headers(response)
+        return response
+
     @extend_schema(
         tags=["Matching"],
         summary="Match an intake to programmes",
@@ -61,7 +87,8 @@ class MatchView(APIView):
             "invalid. Otherwise every safety question is required, unknown keys are a 400, "
             "and `level` is `higher_care` (step-up guidance: programmes that also offer PHP "
             "first, `danger_signs` where they apply), `iop` or `outpatient` (never with any "
-            "suicidal thoughts). This is guidance to discuss with a clinician, not a diagnosis. "
+            "suicidal thoughts). Every error answer from this endpoint also carries "
+            "`resources`, the crisis lines. This is guidance to discuss with a clinician, not a diagnosis. "
             "Nothing about the intake is stored or logged, and the answer is `no-store`."
         ),
         request=IntakeRequestSerializer,
@@ -74,8 +101,4 @@ class MatchView(APIView):
         serializer = IntakeRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         result = match_programs(intake=serializer.to_intake())
-        response = Response(MatchResponseSerializer(result, context={"request": request}).data)
-        # Answers about mental health must not linger in caches along the way
-        # (no-store, no-cache, must-revalidate, private).
-        add_never_cache_headers(response)
-        return response
+        return Response(MatchResponseSerializer(result, context={"request": request}).data)

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_POST
 from matching.clinicians.access import approved_clinician_required
 from matching.forms import IntakeForm
 from matching.models import Clinician, ShareLink, Shortlist, ShortlistItem
+from matching.screening import Level
 from matching.services import match_programs
 from matching.shortlists.answers import match_answers_summary
 from matching.shortlists.forms import (
@@ -200,7 +202,7 @@ def item_add(request: HttpRequest, *, clinician: Clinician) -> HttpResponse:
 
 def _no_store(response: HttpResponse) -> HttpResponse:
     # Same rule as the questionnaire: answers must not linger in caches or history.
-    response["Cache-Control"] = "no-store, no-cache, must-revalidate, private"
+    add_never_cache_headers(response)
     return response
 
 
@@ -220,6 +222,10 @@ def item_add_from_match(request: HttpRequest, *, clinician: Clinician) -> HttpRe
     if intake is None:
         response = render(request, "matching/intake_form.html", {"form": intake_form}, status=400)
         return _no_store(response)
+    result = match_programs(intake=intake)
+    if result.level_of_care.level == Level.CRISIS:
+        # Crisis help only: nothing is added to a shortlist and no answer is attached.
+        return render_match(request, form=intake_form, result=result)
     status = 200
     if add_form.is_valid():
         shortlist = _add_program(request, clinician=clinician, form=add_form, shortlists=shortlists)
@@ -232,9 +238,7 @@ def item_add_from_match(request: HttpRequest, *, clinician: Clinician) -> HttpRe
         for errors in add_form.errors.values():
             for message in errors:
                 messages.error(request, message)
-    return render_match(
-        request, form=intake_form, result=match_programs(intake=intake), status=status
-    )
+    return render_match(request, form=intake_form, result=result, status=status)
 
 
 # --- Sharing -----------------------------------------------------------------------------------

@@ -76,7 +76,14 @@ def test_a_fitting_intake_gets_the_iop_level_and_ranked_programmes(api_client, m
     assert criteria["conditions"]["points"] == criteria["conditions"]["max_points"]
     assert "Depression" in criteria["conditions"]["text"]
     assert criteria["schedule"]["text"] == "Offers evening sessions"
-    assert set(criteria["therapies"]) == {"criterion", "met", "points", "max_points", "text"}
+    assert set(criteria["therapies"]) == {
+        "criterion",
+        "met",
+        "role",
+        "points",
+        "max_points",
+        "text",
+    }
 
 
 def test_the_answer_is_never_cached(api_client, manhattan_program):

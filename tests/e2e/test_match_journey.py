@@ -15,7 +15,7 @@ NO_TO_EVERY_SAFETY_QUESTION = [
     "In the past month, have you had any actual thoughts of killing yourself?",
     "In the past month, have you had thoughts of seriously hurting someone else?",
     "Are you hearing or seeing things other people don't, or feeling that others mean you harm, in a way that frightens you or tells you to do things?",
-    "Right now, are you fainting, having chest pain, or unable to eat or drink for days?",
+    "In the past few days, have you fainted, had chest pain, or been unable to eat or drink?",
     "Have you been in hospital for your mental health or substance use in the past month?",
     "Might you need medical help to stop drinking or using drugs safely (withdrawal)?",
 ]
@@ -77,9 +77,11 @@ def test_a_plan_leads_to_crisis_help_at_phone_width_by_keyboard(
     page.get_by_label("Your ZIP code or City, ST").press("Enter")
 
     expect(page.get_by_role("heading", name="Please reach out for support now")).to_be_visible()
-    call = page.get_by_role("link", name="Call 988")
+    lines = page.locator(".crisis-resources")
+    call = lines.get_by_role("link", name="Call 988")
     expect(call).to_be_visible()
-    expect(page.get_by_role("link", name="Text HOME to 741741")).to_be_visible()
+    expect(lines.get_by_role("link", name="Text 988")).to_have_attribute("href", "sms:988")
+    expect(lines.get_by_role("link", name="Text HOME to 741741")).to_be_visible()
     expect(page.locator("article.match-card")).to_have_count(0)
     expect(page.locator("a[href^='/programs/']")).to_have_count(0)
     width = page.evaluate("document.documentElement.scrollWidth")

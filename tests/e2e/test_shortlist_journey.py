@@ -89,7 +89,9 @@ def test_clinician_builds_shares_and_patient_prints_a_shortlist(
             expect(
                 patient.get_by_text(f"Note on {name}: ask about evening groups.")
             ).to_be_visible()
-        expect(patient.get_by_role("link", name="Call 988")).to_be_visible()
+        expect(
+            patient.locator(".crisis-resources").get_by_role("link", name="Call 988")
+        ).to_be_visible()
         expect(patient.get_by_role("button", name="Print this list")).to_be_visible()
         pdf = patient_context.request.get(f"{share_url}pdf/")
         assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
@@ -102,7 +104,9 @@ def test_clinician_builds_shares_and_patient_prints_a_shortlist(
         expect(
             patient.get_by_text("Note on Hudson Yards IOP: ask about evening groups.")
         ).to_be_visible()
-        expect(patient.get_by_role("link", name="Call 988")).to_be_visible()
+        expect(
+            patient.locator(".crisis-resources").get_by_role("link", name="Call 988")
+        ).to_be_visible()
         expect(patient.locator(".print-only")).to_be_visible()
     finally:
         patient_context.close()

@@ -20,6 +20,18 @@ def make_intake(**overrides) -> Intake:
     return Intake(**values)
 
 
+def add_sessions(program, *slots: tuple[int, int], hours: int = 2):
+    """Weekly sessions at (weekday, starting hour) slots; Monday is 0."""
+    for weekday, hour in slots:
+        WeeklySessionFactory(
+            program=program,
+            weekday=weekday,
+            start_time=datetime.time(hour),
+            end_time=datetime.time(hour + hours),
+        )
+    return program
+
+
 @pytest.fixture
 def intake_factory():
     return make_intake

@@ -163,7 +163,7 @@ def test_withdrawal_need_shows_step_up_guidance_with_911_signs_not_matches(
 )
 def test_bad_answers_are_shown_next_to_the_field(client, changes, message):
     response = post(client, **changes)
-    assert response.status_code == 200
+    assert response.status_code == 400
     html = response.content.decode().replace("&#x27;", "'")
     assert message in html
     assert "Please check your answers" in html

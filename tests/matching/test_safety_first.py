@@ -181,3 +181,70 @@ def test_no_intake_with_suicidal_ideation_is_told_weekly_therapy_is_enough(
     if ideation:
         assert level.level != Level.OUTPATIENT
         assert level.show_crisis_resources
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"suicide_plan": " YES "},
+        {"Suicide_Plan ": True},
+        {"suicide_plan": "ｙｅｓ"},
+        {"suicide_plan": "sí"},
+        {"suicide_plan": 1.0},
+        {"suicide_plan": [True]},
+        {"suicide_behavior": ["past_3_months"]},
+        {"harm_others": "On"},
+    ],
+)
+def test_crisis_answers_in_any_spelling_are_a_crisis(body):
+    payload = APIClient().post("/api/v1/match/", body, format="json").json()
+    assert payload["level_of_care"]["level"] == "crisis"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"suicide_plan": true, "suicide_plan": false}',
+        '[{"suicide_plan": true}]',
+        '{"intake": {"suicide_plan": true}}',
+        '{"conditions": ["my-private-diagnosis"], "location": "10001"}',
+        '{"conditions": [' + "[" * 30 + "]" * 30 + "]}",
+    ],
+)
+def test_every_error_from_the_match_api_carries_the_crisis_lines_and_is_never_cached(body):
+    response = APIClient().post("/api/v1/match/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert [r["contact"] for r in response.json()["resources"]] == ["988", "741741", "911"]
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_a_key_given_twice_is_named_in_the_error():
+    body = '{"suicide_plan": true, "suicide_plan": false}'
+    response = APIClient().post("/api/v1/match/", body, content_type="application/json")
+    assert "suicide_plan" in response.json()["message"]
+
+
+def test_a_crisis_answer_is_never_throttled():
+    cache.clear()
+    throttled = {"conditions": ["depression"], "location": "10001", **SAFE_JSON}
+    client = APIClient()
+    codes = [client.post("/api/v1/match/", throttled, format="json").status_code for _ in range(35)]
+    assert 429 in codes
+    crisis = client.post("/api/v1/match/", {"suicide_plan": True}, format="json")
+    assert crisis.status_code == 200 and crisis.json()["level_of_care"]["level"] == "crisis"
+    cache.clear()
+
+
+@pytest.mark.parametrize(
+    "extra", [{"relax": "wider"}, {"edit": "1"}, {"relax": "virtual", "edit": "1"}]
+)
+def test_relax_or_edit_never_hides_the_crisis_page(client, nearby_program, extra):
+    data = {"conditions": "depression", "location": "10001", "suicide_plan": "yes", **extra}
+    html = client.post("/match/", data).content.decode()
+    assert "Please reach out for support now" in html and "Nearby IOP" not in html
+
+
+def test_crisis_danger_signs_are_kept_beside_the_crisis_lines():
+    level = screen(make_intake(harm_others=True, needs_withdrawal_support=True))
+    assert level.level == Level.CRISIS
+    assert any("seizure" in sign for sign in level.danger_signs)

@@ -50,7 +50,7 @@ def test_home_quick_search_lands_on_matching_results(client, manhattan_program):
 def test_home_says_plainly_what_to_do_in_a_crisis(client):
     html = client.get("/").content.decode()
     assert "If you are in crisis, an IOP is not the first step" in html
-    assert 'call or text <a href="tel:988">988</a>' in html
+    assert '<a href="tel:988">call 988</a> or <a href="sms:988">text 988</a>' in html
     assert '<a href="tel:911">911</a>' in html
 
 

@@ -209,3 +209,20 @@ def test_bad_shortlist_choice_from_match_results_is_a_400_with_the_results(clien
     assert "Choose one of your shortlists, or a new one." in response.text
     assert "Programmes that may fit you" in response.text
     assert not ShortlistItem.objects.exists()
+
+
+def test_a_crisis_answer_adds_nothing_and_shows_only_crisis_help(client_a, program, shortlist_a):
+    data = {
+        **MATCH_ANSWERS,
+        "suicide_plan": "yes",
+        "location": "99999",
+        "program": program.pk,
+        "shortlist": shortlist_a.pk,
+        "attach_answers": "on",
+    }
+    items = shortlist_a.items.count()
+    response = client_a.post(reverse("shortlists:item_add_from_match"), data)
+    assert "Please reach out for support now" in response.text
+    assert "was added to" not in response.text
+    shortlist_a.refresh_from_db()
+    assert shortlist_a.items.count() == items and shortlist_a.match_answers == []
