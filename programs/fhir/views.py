@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -135,11 +136,16 @@ def _near(text: str) -> tuple[Any, float]:
         raise _bad("near", "Use latitude|longitude|distance|mi.")
     latitude = _number("near", parts[0], -90, 90)
     longitude = _number("near", parts[1], -180, 180)
-    distance = _number("near", parts[2], 0.01, 500) if len(parts) > 2 and parts[2] else 25.0
     units = parts[3] if len(parts) > 3 else "mi"
     if units not in ("mi", "[mi_i]", "km"):
         raise _bad("near", "Distance units must be mi or km.")
-    miles = distance / 1.609344 if units == "km" else distance
+    per_mile = 1.609344 if units == "km" else 1.0
+    distance = (
+        _number("near", parts[2], 0.01, settings.DIRECTORY_MAX_RADIUS_MILES * per_mile)
+        if len(parts) > 2 and parts[2]
+        else settings.DIRECTORY_DEFAULT_RADIUS_MILES * per_mile
+    )
+    miles = distance / per_mile
     return proximity_place(latitude, longitude), miles
 
 

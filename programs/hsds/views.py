@@ -24,6 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from iopfinder.api_errors import error_responses
+from programs.geo import Place
 from programs.hsds import mapping
 from programs.hsds.selectors import (
     ServiceQuery,
@@ -49,6 +50,7 @@ from programs.models import Program
 
 API_TAG = "Open Referral HSDS 3.0"
 MAX_PER_PAGE = 100
+MAX_MILES = settings.DIRECTORY_MAX_RADIUS_MILES  # as the directory allows
 OBJECT_RESPONSE = {200: OpenApiResponse(OpenApiTypes.OBJECT), **error_responses(400, 404, 429)}
 
 
@@ -102,28 +104,7 @@ class ServiceQuerySerializer(PageQuerySerializer):
             if place is None:
                 raise serializers.ValidationError({"postcode": [_("Unknown ZIP code.")]})
         if attrs.get("proximity"):
-            parts = attrs["proximity"].split(",")
-            try:
-                numbers = [float(part) for part in parts]
-            except ValueError:
-                numbers = []
-            if place is not None and len(numbers) == 1:
-                miles = numbers[0]
-            elif place is None and len(numbers) == 3:
-                place, miles = proximity_place(numbers[0], numbers[1]), numbers[2]
-                if not (-90 <= numbers[0] <= 90 and -180 <= numbers[1] <= 180):
-                    place = None
-            if place is None or not 0 < miles <= 500:
-                raise serializers.ValidationError(
-                    {
-                        "proximity": [
-                            _(
-                                "Give lat,long,miles (or miles with postcode); "
-                                "miles between 0 and 500."
-                            )
-                        ]
-                    }
-                )
+            place, miles = self._proximity(attrs["proximity"], place)
         attrs["query"] = ServiceQuery(
             search=attrs["search"],
             taxonomy_term_id=str(attrs.get("taxonomy_term_id") or ""),
@@ -134,6 +115,31 @@ class ServiceQuerySerializer(PageQuerySerializer):
             miles=miles,
         )
         return attrs
+
+    @staticmethod
+    def _proximity(text: str, postcode: Place | None) -> tuple[Place, float]:
+        """``lat,long,miles`` on its own, or just ``miles`` beside a postcode."""
+        try:
+            numbers = [float(part) for part in text.split(",")]
+        except ValueError:
+            numbers = []
+        place = None
+        if postcode is not None and len(numbers) == 1:
+            place, miles = postcode, numbers[0]
+        elif postcode is None and len(numbers) == 3:
+            latitude, longitude, miles = numbers
+            if -90 <= latitude <= 90 and -180 <= longitude <= 180:
+                place = proximity_place(latitude, longitude)
+        if place is None or not 0 < miles <= MAX_MILES:
+            raise serializers.ValidationError(
+                {
+                    "proximity": [
+                        _("Give lat,long,miles (or miles with postcode); miles up to %(max)s.")
+                        % {"max": MAX_MILES}
+                    ]
+                }
+            )
+        return place, miles
 
 
 class TermQuerySerializer(PageQuerySerializer):

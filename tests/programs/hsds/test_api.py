@@ -110,6 +110,8 @@ def test_unpublished_unknown_and_malformed_ids_are_404_in_the_api_error_shape(ap
         ({"taxonomy_term_id": "depression"}, "taxonomy_term_id"),
         ({"proximity": "40.7,-74"}, "proximity"),
         ({"proximity": "north,-74,10"}, "proximity"),
+        ({"proximity": "40.7,-74,900"}, "proximity"),
+        ({"postcode": "10001", "proximity": "40.7,-74,10"}, "proximity"),
         ({"postcode": "00000"}, "postcode"),
         ({"modified_after": "yesterday"}, "modified_after"),
         ({"format": "ndjson"}, "format"),
