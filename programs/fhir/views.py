@@ -237,6 +237,7 @@ def _search_doc(resource_type: str) -> list[OpenApiParameter]:
 
 class HealthcareServiceSearchView(FhirView):
     @extend_schema(
+        operation_id="fhir_healthcare_service_search",
         tags=[API_TAG],
         summary="Search HealthcareService (a Bundle searchset)",
         parameters=_search_doc("HealthcareService"),
@@ -249,7 +250,12 @@ class HealthcareServiceSearchView(FhirView):
 
 
 class HealthcareServiceReadView(FhirView):
-    @extend_schema(tags=[API_TAG], summary="Read a HealthcareService", responses=FHIR_RESPONSE)
+    @extend_schema(
+        operation_id="fhir_healthcare_service_read",
+        tags=[API_TAG],
+        summary="Read a HealthcareService",
+        responses=FHIR_RESPONSE,
+    )
     def get(self, request: Request, resource_id: str) -> Response:
         program = fhir_healthcare_service_get(resource_id=_resource_id(resource_id))
         return Response(mapping.healthcare_service(program))
@@ -257,6 +263,7 @@ class HealthcareServiceReadView(FhirView):
 
 class LocationSearchView(FhirView):
     @extend_schema(
+        operation_id="fhir_location_search",
         tags=[API_TAG],
         summary="Search Location (a Bundle searchset)",
         parameters=_search_doc("Location"),
@@ -270,13 +277,19 @@ class LocationSearchView(FhirView):
 
 
 class LocationReadView(FhirView):
-    @extend_schema(tags=[API_TAG], summary="Read a Location", responses=FHIR_RESPONSE)
+    @extend_schema(
+        operation_id="fhir_location_read",
+        tags=[API_TAG],
+        summary="Read a Location",
+        responses=FHIR_RESPONSE,
+    )
     def get(self, request: Request, resource_id: str) -> Response:
         return Response(mapping.location(fhir_location_get(resource_id=_resource_id(resource_id))))
 
 
 class OrganizationSearchView(FhirView):
     @extend_schema(
+        operation_id="fhir_organization_search",
         tags=[API_TAG],
         summary="Search Organization (a Bundle searchset)",
         parameters=_search_doc("Organization"),
@@ -291,7 +304,12 @@ class OrganizationSearchView(FhirView):
 
 
 class OrganizationReadView(FhirView):
-    @extend_schema(tags=[API_TAG], summary="Read an Organization", responses=FHIR_RESPONSE)
+    @extend_schema(
+        operation_id="fhir_organization_read",
+        tags=[API_TAG],
+        summary="Read an Organization",
+        responses=FHIR_RESPONSE,
+    )
     def get(self, request: Request, resource_id: str) -> Response:
         found = fhir_organization_get(resource_id=_resource_id(resource_id))
         return Response(mapping.organization(*found))
@@ -299,7 +317,10 @@ class OrganizationReadView(FhirView):
 
 class CapabilityStatementView(FhirView):
     @extend_schema(
-        tags=[API_TAG], summary="The server's CapabilityStatement", responses=FHIR_RESPONSE
+        operation_id="fhir_capability_statement",
+        tags=[API_TAG],
+        summary="The server's CapabilityStatement",
+        responses=FHIR_RESPONSE,
     )
     def get(self, request: Request) -> Response:
         return Response(

@@ -174,7 +174,12 @@ class HsdsView(APIView):
 
 
 class ApiMetaView(HsdsView):
-    @extend_schema(tags=[API_TAG], summary="HSDS version and profile", responses=OBJECT_RESPONSE)
+    @extend_schema(
+        operation_id="hsds_api_meta",
+        tags=[API_TAG],
+        summary="HSDS version and profile",
+        responses=OBJECT_RESPONSE,
+    )
     def get(self, request: Request) -> Response:
         return Response(
             {
@@ -189,6 +194,7 @@ class ServiceListView(HsdsView):
     query_serializer = ServiceQuerySerializer
 
     @extend_schema(
+        operation_id="hsds_service_list",
         tags=[API_TAG],
         summary="Published programmes as HSDS services",
         parameters=[ServiceQuerySerializer],
@@ -206,7 +212,12 @@ class ServiceListView(HsdsView):
 
 
 class ServiceDetailView(HsdsView):
-    @extend_schema(tags=[API_TAG], summary="One service, fully nested", responses=OBJECT_RESPONSE)
+    @extend_schema(
+        operation_id="hsds_service_detail",
+        tags=[API_TAG],
+        summary="One service, fully nested",
+        responses=OBJECT_RESPONSE,
+    )
     def get(self, request: Request, service_id: str) -> Response:
         return Response(mapping.service_dict(hsds_service_get(service_id=_valid_id(service_id))))
 
@@ -215,6 +226,7 @@ class ServiceAtLocationListView(HsdsView):
     query_serializer = ServiceQuerySerializer
 
     @extend_schema(
+        operation_id="hsds_service_at_location_list",
         tags=[API_TAG],
         summary="Each programme at each of its sites",
         parameters=[ServiceQuerySerializer],
@@ -232,7 +244,12 @@ class ServiceAtLocationListView(HsdsView):
 
 
 class ServiceAtLocationDetailView(HsdsView):
-    @extend_schema(tags=[API_TAG], summary="One programme at one site", responses=OBJECT_RESPONSE)
+    @extend_schema(
+        operation_id="hsds_service_at_location_detail",
+        tags=[API_TAG],
+        summary="One programme at one site",
+        responses=OBJECT_RESPONSE,
+    )
     def get(self, request: Request, link_id: str) -> Response:
         # A site belongs to one programme, so the link shares the site's id.
         location = hsds_location_get(location_id=_valid_id(link_id))
@@ -243,6 +260,7 @@ class OrganizationListView(HsdsView):
     query_serializer = OrganizationQuerySerializer
 
     @extend_schema(
+        operation_id="hsds_organization_list",
         tags=[API_TAG],
         summary="Providers with published programmes",
         parameters=[OrganizationQuerySerializer],
@@ -261,6 +279,7 @@ class OrganizationDetailView(HsdsView):
     query_serializer = OrganizationQuerySerializer
 
     @extend_schema(
+        operation_id="hsds_organization_detail",
         tags=[API_TAG],
         summary="One provider and its services",
         parameters=[OrganizationQuerySerializer],
@@ -286,6 +305,7 @@ class OrganizationDetailView(HsdsView):
 
 class TaxonomyListView(HsdsView):
     @extend_schema(
+        operation_id="hsds_taxonomy_list",
         tags=[API_TAG],
         summary="Our vocabularies as taxonomies",
         parameters=[PageQuerySerializer],
@@ -304,7 +324,12 @@ class TaxonomyListView(HsdsView):
 
 
 class TaxonomyDetailView(HsdsView):
-    @extend_schema(tags=[API_TAG], summary="One taxonomy", responses=OBJECT_RESPONSE)
+    @extend_schema(
+        operation_id="hsds_taxonomy_detail",
+        tags=[API_TAG],
+        summary="One taxonomy",
+        responses=OBJECT_RESPONSE,
+    )
     def get(self, request: Request, taxonomy_id: str) -> Response:
         return Response(
             mapping.taxonomy_dict(hsds_taxonomy_get(taxonomy_id=_valid_id(taxonomy_id)))
@@ -321,6 +346,7 @@ class TaxonomyTermListView(HsdsView):
     query_serializer = TermQuerySerializer
 
     @extend_schema(
+        operation_id="hsds_taxonomy_term_list",
         tags=[API_TAG],
         summary="Every term of every taxonomy",
         parameters=[TermQuerySerializer],
@@ -336,6 +362,11 @@ class TaxonomyTermListView(HsdsView):
 
 
 class TaxonomyTermDetailView(HsdsView):
-    @extend_schema(tags=[API_TAG], summary="One taxonomy term", responses=OBJECT_RESPONSE)
+    @extend_schema(
+        operation_id="hsds_taxonomy_term_detail",
+        tags=[API_TAG],
+        summary="One taxonomy term",
+        responses=OBJECT_RESPONSE,
+    )
     def get(self, request: Request, term_id: str) -> Response:
         return Response(_term(hsds_term_get(term_id=_valid_id(term_id))))
