@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from programs.interop import (
@@ -25,6 +27,7 @@ from programs.interop import (
     organization_name,
     organization_uuid,
     program_levels_of_care,
+    term_uuid,
 )
 from programs.models import VOCABULARY_RELATIONS, Location, Program, Vocabulary, WeeklySession
 
@@ -71,23 +74,29 @@ def taxonomy_dict(taxonomy: Taxonomy) -> dict[str, Any]:
     }
 
 
-def term_dict(*, taxonomy: Taxonomy, code: str, name: str, description: str) -> dict[str, Any]:
-    return {
-        "id": derived_uuid("taxonomy_term", taxonomy.code, code),
+def term_dict(
+    *, taxonomy: Taxonomy, code: str, name: str, description: str, detail: bool = True
+) -> dict[str, Any]:
+    """A taxonomy term; ``detail=False`` leaves out the taxonomy itself (served on its own)."""
+    term = {
+        "id": term_uuid(taxonomy.code, code),
         "code": code,
         "name": name,
         "description": description or name,
         "taxonomy": taxonomy.name,
         "taxonomy_id": taxonomy.id,
-        "taxonomy_detail": taxonomy_dict(taxonomy),
         "language": "en",
     }
+    if detail:
+        term["taxonomy_detail"] = taxonomy_dict(taxonomy)
+    return term
 
 
 def _attribute(
     service_id: str, taxonomy: Taxonomy, code: str, name: str, description: str, value: str = ""
 ) -> dict[str, Any]:
-    term = term_dict(taxonomy=taxonomy, code=code, name=name, description=description)
+    # Every attribute repeating its taxonomy would double a service's size for nothing.
+    term = term_dict(taxonomy=taxonomy, code=code, name=name, description=description, detail=False)
     return _drop_empty(
         {
             "id": derived_uuid(service_id, "attribute", taxonomy.code, code),
@@ -227,6 +236,12 @@ def _phones(program: Program, service_id: str) -> list[dict[str, Any]]:
     return phones
 
 
+@functools.cache
+def _fact_labels(language: str | None) -> dict[str, str]:
+    """The facts' field labels in ``language`` (the active one), translated once."""
+    return {name: str(Program._meta.get_field(name).verbose_name) for name in FACT_FIELDS.values()}
+
+
 def _attributes(program: Program, service_id: str) -> list[dict[str, Any]]:
     attributes = []
     for relation, taxonomy in TAXONOMY_BY_RELATION.items():
@@ -242,10 +257,11 @@ def _attributes(program: Program, service_id: str) -> list[dict[str, Any]]:
     attributes.append(
         _attribute(service_id, DELIVERY_TAXONOMY, program.delivery, delivery, delivery)
     )
+    labels = _fact_labels(get_language())
     for code, name in FACT_FIELDS.items():
         value = getattr(program, name)
         if value is not None:
-            label = str(Program._meta.get_field(name).verbose_name)
+            label = labels[name]
             attributes.append(
                 _attribute(service_id, FACTS_TAXONOMY, code, label, label, _fact_value(value))
             )

@@ -144,7 +144,7 @@ def hsds_export(*, out_dir: Path, programs: Iterable[Program] | None = None) -> 
         for program in programs:
             service = service_dict(program)
             (services_dir / f"{service['id']}.json").write_text(
-                json.dumps(service, ensure_ascii=False, indent=1)
+                json.dumps(service, ensure_ascii=False, separators=(",", ":"))
             )
             for table, row in _rows(service):
                 writers[table].writerow(row)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 
 import pytest
 
 from programs.fhir.mapping import available_times, healthcare_service
 from programs.hsds.mapping import program_from_service, service_dict
 from programs.interop import (
+    NAMESPACE,
     derived_uuid,
     eligibility_description,
     organization_key,
@@ -23,6 +25,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_derived_ids_are_the_same_every_time_and_differ_by_part():
+    assert derived_uuid("taxonomy", "conditions") == str(
+        uuid.uuid5(NAMESPACE, "taxonomy:conditions")
+    )
     assert derived_uuid("a", 1) == derived_uuid("a", 1)
     assert derived_uuid("a", 1) != derived_uuid("a", 2)
 
