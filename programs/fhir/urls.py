@@ -1,6 +1,6 @@
 """The FHIR R4 API's routes: read and search per resource type, and the CapabilityStatement."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from programs.fhir import views
 
@@ -20,4 +20,6 @@ urlpatterns = [
     path(
         "Organization/<str:resource_id>", views.OrganizationReadView.as_view(), name="organization"
     ),
+    # Any other resource type or path: a FHIR 404 (an OperationOutcome), not the site's page.
+    re_path(r"^.*$", views.UnsupportedView.as_view(), name="unsupported"),
 ]

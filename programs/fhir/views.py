@@ -315,6 +315,14 @@ class OrganizationReadView(FhirView):
         return Response(mapping.organization(*found))
 
 
+class UnsupportedView(FhirView):
+    """Resource types and paths this server does not serve."""
+
+    @extend_schema(exclude=True)
+    def get(self, request: Request) -> Response:
+        raise exceptions.NotFound("This server serves HealthcareService, Location, Organization.")
+
+
 class CapabilityStatementView(FhirView):
     @extend_schema(
         operation_id="fhir_capability_statement",

@@ -117,6 +117,7 @@ def test_searches_by_postcode_state_specialty_category_and_id(api_client, catalo
         "/fhir/HealthcareService/not-an-id",
         f"/fhir/Location/{uuid.uuid4()}",
         f"/fhir/Organization/{uuid.uuid4()}",
+        "/fhir/Patient/123",
     ],
 )
 def test_unknown_ids_are_404_operation_outcomes(api_client, path, parse_fhir):
