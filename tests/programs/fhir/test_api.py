@@ -16,6 +16,9 @@ from tests.factories import LocationFactory, ProgramFactory, WeeklySessionFactor
 
 pytestmark = pytest.mark.django_db
 
+# Fixed, so that parallel test workers collect the same parametrised tests.
+UNKNOWN_ID = uuid.UUID("00000000-0000-4000-8000-000000000000")
+
 
 def _ids(bundle: dict) -> set[str]:
     return {entry["resource"]["id"] for entry in bundle.get("entry", [])}
@@ -113,10 +116,10 @@ def test_searches_by_postcode_state_specialty_category_and_id(api_client, catalo
 @pytest.mark.parametrize(
     "path",
     [
-        f"/fhir/HealthcareService/{uuid.uuid4()}",
+        f"/fhir/HealthcareService/{UNKNOWN_ID}",
         "/fhir/HealthcareService/not-an-id",
-        f"/fhir/Location/{uuid.uuid4()}",
-        f"/fhir/Organization/{uuid.uuid4()}",
+        f"/fhir/Location/{UNKNOWN_ID}",
+        f"/fhir/Organization/{UNKNOWN_ID}",
         "/fhir/Patient/123",
     ],
 )
