@@ -13,6 +13,8 @@ from programs.interop import interop_programs, organization_index
 from programs.models import Location, Program
 from programs.querysets import ProgramQuerySet
 
+# The vocabularies a HealthcareService shows (specialty, type, eligibility, communication).
+FHIR_RELATIONS = ("conditions", "modalities", "populations", "languages")
 HL7_CATEGORIES = {"24": Q(), "13": ~Q(conditions__category="mental_health")}
 
 
@@ -37,7 +39,7 @@ def _code(token: str) -> str:
 
 def fhir_healthcare_services(*, search: FhirSearch) -> ProgramQuerySet:
     """Published programmes matching the search; ``near`` is the directory's radius search."""
-    programs = interop_programs()
+    programs = interop_programs(relations=FHIR_RELATIONS)
     if search.ids:
         programs = programs.filter(uuid__in=search.ids)
     if search.name:
@@ -63,7 +65,7 @@ def fhir_healthcare_services(*, search: FhirSearch) -> ProgramQuerySet:
 
 
 def fhir_healthcare_service_get(*, resource_id: str) -> Program:
-    return get_object_or_404(interop_programs(), uuid=resource_id)
+    return get_object_or_404(interop_programs(relations=FHIR_RELATIONS), uuid=resource_id)
 
 
 def fhir_locations(*, search: FhirSearch) -> QuerySet[Location]:

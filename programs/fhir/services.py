@@ -6,13 +6,16 @@ import json
 from typing import IO
 
 from programs.fhir.mapping import healthcare_service, location, organization
+from programs.fhir.selectors import FHIR_RELATIONS
 from programs.interop import interop_programs, organization_name, organization_uuid
 
 
 def fhir_export_ndjson(*, stream: IO[str]) -> int:
     """Write every published HealthcareService, Location and Organization, one a line; count them."""
     written, organizations = 0, set()
-    for program in interop_programs().order_by("pk").iterator(chunk_size=1000):
+    for program in (
+        interop_programs(relations=FHIR_RELATIONS).order_by("pk").iterator(chunk_size=1000)
+    ):
         resources = [healthcare_service(program)]
         for site in program.locations.all():
             site.program = program  # already in hand: no query per site
