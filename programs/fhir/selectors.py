@@ -65,6 +65,7 @@ def fhir_healthcare_services(*, search: FhirSearch) -> ProgramQuerySet:
 
 
 def fhir_healthcare_service_get(*, resource_id: str) -> Program:
+    """One published programme by its public id, or 404."""
     return get_object_or_404(interop_programs(relations=FHIR_RELATIONS), uuid=resource_id)
 
 
@@ -87,6 +88,7 @@ def fhir_locations(*, search: FhirSearch) -> QuerySet[Location]:
 
 
 def fhir_location_get(*, resource_id: str) -> Location:
+    """One site of a published programme by its public id, or 404."""
     return get_object_or_404(
         Location.objects.select_related("program"),
         program__status=Program.Status.PUBLISHED,
@@ -107,6 +109,7 @@ def fhir_organizations(*, search: FhirSearch) -> list[tuple[str, str]]:
 
 
 def fhir_organization_get(*, resource_id: str) -> tuple[str, str]:
+    """A provider of published programmes by its id: (id, name), or 404."""
     names = organization_index(queryset=Program.objects.published()).get(resource_id)
     if not names:
         raise Http404

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions
@@ -86,7 +87,7 @@ ISSUE_CODES = {400: "invalid", 404: "not-found", 405: "not-supported", 429: "thr
 def fhir_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Every error as an OperationOutcome with the status FHIR clients expect."""
     if isinstance(exc, Http404):
-        exc = exceptions.NotFound("No such resource is published here.")
+        exc = exceptions.NotFound(_("No such resource is published here."))
     if not isinstance(exc, exceptions.APIException):
         return None  # unexpected: the shared handler logs it and answers 500
     detail = exc.detail
@@ -123,9 +124,11 @@ def _number(parameter: str, text: str, low: float, high: float) -> float:
     try:
         number = float(text)
     except ValueError:
-        raise _bad(parameter, f"{text!r} is not a number.") from None
+        raise _bad(parameter, _("%(value)r is not a number.") % {"value": text}) from None
     if not low <= number <= high:
-        raise _bad(parameter, f"must be between {low:g} and {high:g}.")
+        raise _bad(
+            parameter, _("Must be between %(low)g and %(high)g.") % {"low": low, "high": high}
+        )
     return number
 
 
@@ -133,12 +136,12 @@ def _near(text: str) -> tuple[Any, float]:
     """FHIR's ``near=lat|long|distance|units`` (miles unless km is given)."""
     parts = text.split("|")
     if len(parts) < 2 or len(parts) > 4:
-        raise _bad("near", "Use latitude|longitude|distance|mi.")
+        raise _bad("near", _("Use latitude|longitude|distance|mi."))
     latitude = _number("near", parts[0], -90, 90)
     longitude = _number("near", parts[1], -180, 180)
     units = parts[3] if len(parts) > 3 else "mi"
     if units not in ("mi", "[mi_i]", "km"):
-        raise _bad("near", "Distance units must be mi or km.")
+        raise _bad("near", _("Distance units must be mi or km."))
     per_mile = 1.609344 if units == "km" else 1.0
     distance = (
         _number("near", parts[2], 0.01, settings.DIRECTORY_MAX_RADIUS_MILES * per_mile)
@@ -154,26 +157,28 @@ def parse_search(resource_type: str, params: Any) -> tuple[FhirSearch, int, int]
     allowed = SEARCH_PARAMETERS[resource_type]
     for key in params:
         if key not in allowed:
-            raise _bad(key, f"Unknown search parameter for {resource_type}.")
+            raise _bad(key, _("Unknown search parameter for %(type)s.") % {"type": resource_type})
         if any("\x00" in value for value in params.getlist(key)):
-            raise _bad(key, "Null characters are not allowed.")
+            raise _bad(key, _("Null characters are not allowed."))
     count = int(_number("_count", params.get("_count", "20"), 1, MAX_COUNT))
     page = int(_number("_page", params.get("_page", "1"), 1, 10_000))
     if params.get("_format", "json") not in ("json", "application/fhir+json", "application/json"):
-        raise _bad("_format", "Only JSON is served.")
+        raise _bad("_format", _("Only JSON is served."))
     ids = [part for value in params.getlist("_id") for part in value.split(",") if part]
     for identifier in ids:
         try:
             uuid.UUID(identifier)
         except ValueError:
-            raise _bad("_id", f"{identifier!r} is not a resource id.") from None
+            raise _bad(
+                "_id", _("%(value)r is not a resource id.") % {"value": identifier}
+            ) from None
     prefix = "location." if resource_type == "HealthcareService" else ""
     postcode = params.get(f"{prefix}address-postalcode", "")
     if postcode and not (len(postcode) == 5 and postcode.isdigit()):
-        raise _bad(f"{prefix}address-postalcode", "Give a five-digit ZIP code.")
+        raise _bad(f"{prefix}address-postalcode", _("Give a five-digit ZIP code."))
     state = params.get(f"{prefix}address-state", "")
     if state and (len(state) != 2 or not state.isalpha()):
-        raise _bad(f"{prefix}address-state", "Give a two-letter state code.")
+        raise _bad(f"{prefix}address-state", _("Give a two-letter state code."))
     place, miles = _near(params["near"]) if params.get("near") else (None, 0.0)
 
     def tokens(name: str) -> list[str]:
@@ -320,7 +325,9 @@ class UnsupportedView(FhirView):
 
     @extend_schema(exclude=True)
     def get(self, request: Request) -> Response:
-        raise exceptions.NotFound("This server serves HealthcareService, Location, Organization.")
+        raise exceptions.NotFound(
+            _("This server serves HealthcareService, Location and Organization.")
+        )
 
 
 class CapabilityStatementView(FhirView):

@@ -106,10 +106,12 @@ def hsds_organizations(*, search: str = "") -> list[tuple[str, str]]:
 
 
 def hsds_taxonomies(*, search: str = "") -> list[Taxonomy]:
+    """Our taxonomies whose name contains ``search``."""
     return [taxonomy for taxonomy in TAXONOMIES if search.casefold() in taxonomy.name.casefold()]
 
 
 def hsds_taxonomy_get(*, taxonomy_id: str) -> Taxonomy:
+    """One of our taxonomies by id, or 404."""
     for taxonomy in TAXONOMIES:
         if taxonomy.id == taxonomy_id:
             return taxonomy
@@ -117,6 +119,7 @@ def hsds_taxonomy_get(*, taxonomy_id: str) -> Taxonomy:
 
 
 def hsds_terms(*, search: str = "", taxonomy_id: str = "") -> list[Term]:
+    """Published terms whose name contains ``search``, of one taxonomy or all."""
     return [
         term
         for term in taxonomy_terms()
@@ -126,6 +129,7 @@ def hsds_terms(*, search: str = "", taxonomy_id: str = "") -> list[Term]:
 
 
 def hsds_term_get(*, term_id: str) -> Term:
+    """One published term by id, or 404."""
     term = _term_lookup(taxonomy_terms()).get(term_id)
     if term is None:
         raise Http404
