@@ -41,9 +41,35 @@ class MatchResult:
     level_of_care: LevelOfCare
     results: tuple[ProgramMatch, ...]
     suggestions: tuple[Suggestion, ...] = ()
+    # Paging: the page shown (1-based), how many programmes fit in all, and page size.
+    page: int = 1
+    total: int = 0
+    per_page: int = RESULT_LIMIT
+
+    @property
+    def has_next(self) -> bool:
+        return self.page * self.per_page < self.total
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def first_shown(self) -> int:
+        return (self.page - 1) * self.per_page + 1 if self.results else 0
+
+    @property
+    def last_shown(self) -> int:
+        return (self.page - 1) * self.per_page + len(self.results)
 
 
-def match_programs(*, intake: Intake, today: datetime.date | None = None) -> MatchResult:
+def match_programs(
+    *,
+    intake: Intake,
+    today: datetime.date | None = None,
+    page: int = 1,
+    per_page: int = RESULT_LIMIT,
+) -> MatchResult:
     """Screen the intake for the right level of care, then rank the programmes that fit."""
     level = screen(intake)
     if not level.show_programs:
@@ -64,9 +90,13 @@ def match_programs(*, intake: Intake, today: datetime.date | None = None) -> Mat
     if level.level == Level.HIGHER_CARE:
         # Step-up guidance: programmes that can also give more intensive care come first.
         ranked.sort(key=lambda m: not m.program.offers_php)
-    results = tuple(ranked[:RESULT_LIMIT])
+    page = max(1, page)
+    results = tuple(ranked[(page - 1) * per_page : page * per_page])
     return MatchResult(
         level_of_care=level,
         results=results,
-        suggestions=() if results else relax_suggestions(intake),
+        suggestions=() if ranked else relax_suggestions(intake),
+        page=page,
+        total=len(ranked),
+        per_page=per_page,
     )

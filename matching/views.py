@@ -12,6 +12,7 @@ from matching.relax import relax_answers
 from matching.screening import Level, screen
 from matching.services import MatchResult, match_programs
 
+MAX_PAGE = 1000
 OUTCOME_TEMPLATES = {
     Level.CRISIS: "matching/crisis.html",
     Level.HIGHER_CARE: "matching/higher_care.html",
@@ -32,6 +33,14 @@ def render_match(
     return response
 
 
+def _page_number(value: str | None) -> int:
+    """The results page asked for by "More results"; anything odd means the first."""
+    try:
+        return max(1, min(int(value or 1), MAX_PAGE))
+    except ValueError:
+        return 1
+
+
 @sensitive_post_parameters()
 def intake(request: HttpRequest) -> HttpResponse:
     """GET shows the questionnaire; POST screens (safety first) and ranks, or asks again."""
@@ -50,7 +59,8 @@ def intake(request: HttpRequest) -> HttpResponse:
     # A crisis answer wins over every other answer, valid or not, and over "Change my answers".
     crisis = intake is not None and screen(intake).level == Level.CRISIS
     if intake is not None and (crisis or not data.get("edit")):
-        return render_match(request, form=form, result=match_programs(intake=intake))
+        page = _page_number(data.get("page"))
+        return render_match(request, form=form, result=match_programs(intake=intake, page=page))
     # Answers to fix are a 400; "Change my answers" shows the filled form as it was.
     status = 400 if form.errors else 200
     response = render(request, "matching/intake_form.html", {"form": form}, status=status)

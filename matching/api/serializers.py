@@ -270,6 +270,12 @@ class IntakeRequestSerializer(serializers.Serializer):
         Population.objects.all(), help_text="Population slugs (programmes for a specific group)."
     )
     accept_waitlist = _flag("Include programmes that are not accepting new patients now.")
+    page = StrictIntegerField(
+        min_value=1,
+        max_value=1000,
+        required=False,
+        help_text="Which page of results (25 a page), from 1; `has_next` says if there is more.",
+    )
 
     def to_internal_value(self, data: Any) -> dict[str, Any]:
         if not isinstance(data, Mapping):
@@ -290,9 +296,10 @@ class IntakeRequestSerializer(serializers.Serializer):
             except SkipField:
                 continue
         try:
-            return {"intake": intake_build(raw=data, values=values, errors=errors)}
+            intake = intake_build(raw=data, values=values, errors=errors)
         except IntakeInvalid as invalid:
             raise serializers.ValidationError(invalid.errors) from invalid
+        return {"intake": intake, "page": values.get("page", 1)}
 
     def to_intake(self) -> Intake:
         """The validated answers as an Intake (after ``is_valid()``)."""
@@ -399,6 +406,11 @@ class ProgramMatchSerializer(serializers.Serializer):
 
 class MatchResponseSerializer(serializers.Serializer):
     level_of_care = LevelOfCareSerializer(read_only=True)
+    page = serializers.IntegerField(read_only=True, help_text="The page of results shown.")
+    total = serializers.IntegerField(
+        read_only=True, help_text="How many programmes fit in all (every page)."
+    )
+    has_next = serializers.BooleanField(read_only=True, help_text="Whether a next page exists.")
     results = ProgramMatchSerializer(
         many=True, read_only=True, help_text="Best first; always empty for the crisis level."
     )

@@ -100,5 +100,7 @@ class MatchView(APIView):
     def post(self, request: Request) -> Response:
         serializer = IntakeRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        result = match_programs(intake=serializer.to_intake())
+        result = match_programs(
+            intake=serializer.to_intake(), page=serializer.validated_data["page"]
+        )
         return Response(MatchResponseSerializer(result, context={"request": request}).data)

@@ -44,9 +44,9 @@ def captured_intakes(monkeypatch):
     seen: list[Intake] = []
     real = match_views.match_programs
 
-    def spy(*, intake: Intake):
+    def spy(*, intake: Intake, **kwargs):
         seen.append(intake)
-        return real(intake=intake)
+        return real(intake=intake, **kwargs)
 
     monkeypatch.setattr(match_views, "match_programs", spy)
     return seen
@@ -59,7 +59,8 @@ def test_a_fitting_intake_gets_the_iop_level_and_ranked_programmes(api_client, m
     response = post(api_client, {**MINIMAL, "availability": ["evening"], "therapies": ["cbt"]})
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"level_of_care", "results", "suggestions"}
+    assert set(body) == {"level_of_care", "results", "suggestions", "page", "total", "has_next"}
+    assert (body["page"], body["total"], body["has_next"]) == (1, 1, False)
     level = body["level_of_care"]
     assert level["level"] == "iop"
     assert level["label"]
