@@ -5,5 +5,5 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("programs.api.urls")),
     path("", include("matching.api.urls")),
-    path("shortlists/", include("matching.shortlists.api")),
+    path("shortlists/", include("matching.shortlists.api.urls")),
 ]

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "csp",
     "programs",
     "matching",
+    "matching.clinicians",
+    "matching.shortlists",
 ]
 
 MIDDLEWARE = [
@@ -102,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "iopfinder.context_processors.site",
+                "matching.shortlists.context_processors.template_slots",
             ],
         },
     },
@@ -166,7 +169,9 @@ SHORTLIST_SHARE_DEFAULT_DAYS = 30
 SHORTLIST_SHARE_MAX_DAYS = 90
 
 LANGUAGE_CODE = "en-us"
-LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
+# Only languages with a translation catalogue in locale/: a browser asking for another gets
+# English throughout, never English pages with Django's own messages in its language.
+LANGUAGES = [("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "America/New_York"
 USE_I18N = True
@@ -317,7 +322,7 @@ SPECTACULAR_SETTINGS = {
 
 # Caches back rate limits and throttles. Production points DJANGO_CACHE_URL at Redis
 # (redis://127.0.0.1:6379/1) so every worker shares one count; development and tests use
-# an in-process cache, which is why the "not a shared cache" checks are silenced here.
+# an in-process cache.
 CACHE_URL = os.environ.get("DJANGO_CACHE_URL", "")
 CACHES = {
     "default": (
@@ -326,7 +331,11 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
-SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+# django-ratelimit's E003 ("not a shared cache") matters in production, where each worker
+# would count on its own: it is silenced in development only, and `manage.py check` fails in
+# production until DJANGO_CACHE_URL is set. W001 only says Django's own RedisCache is not on
+# its list, though it increments atomically as the rate limits need.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + (["django_ratelimit.E003"] if DEBUG else [])
 
 # Edit suggestions from the public: at most this many per client address (django-ratelimit).
 SUGGESTION_RATE_LIMIT = os.environ.get("IOPFINDER_SUGGESTION_RATE_LIMIT", "5/h")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import QuerySet
@@ -282,6 +283,26 @@ class ProgramAdmin(SimpleHistoryAdmin):
             }
         return super().change_view(request, object_id, form_url, extra_context)
 
+    # --- Keeping the search table in step ------------------------------------------------
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # After the inlines (sites, sessions) and the vocabularies are saved, not before.
+        super().save_related(request, form, formsets, change)
+        services.program_search_refresh(program_ids=[form.instance.pk])
+
+    def history_form_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        version_id: str,
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
+        # Reverting saves the programme and its vocabularies without calling save_related.
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        if request.method == "POST":
+            services.program_search_refresh(program_ids=[int(object_id)])
+        return response
+
     def history_view(
         self, request: HttpRequest, object_id: str, extra_context: dict | None = None
     ) -> HttpResponse:
@@ -302,6 +323,16 @@ class VocabularyAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "sort_order"]
     search_fields = ["name", "slug"]
     ordering = ["sort_order", "name"]
+
+    # A term's bit in the search table is its rank among the terms, so removing one moves
+    # the bits after it: rebuild (rare, and seconds even at 100k).
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)
+        services.program_search_rebuild()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        super().delete_queryset(request, queryset)
+        services.program_search_rebuild()
 
 
 @admin.register(Condition)
@@ -331,6 +362,10 @@ admin.site.register(Accreditation, VocabularyAdmin)
 class StateAdmin(admin.ModelAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
+
+
+# The buttons of the suggestion's change form that close it (change_form.html).
+REVIEW_BUTTONS = {"_accept", "_reject"}
 
 
 def _shown(value: object) -> object:
@@ -392,39 +427,42 @@ class EditSuggestionAdmin(admin.ModelAdmin):
             rows,
         )
 
-    def save_model(
-        self, request: HttpRequest, obj: EditSuggestion, form: Any, change: bool
-    ) -> None:
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        if request.method == "POST" and object_id and REVIEW_BUTTONS & set(request.POST):
+            return self.review(request, object_id)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def review(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Accept or reject: back to the list when it worked, to the suggestion with why not."""
+        suggestion = self.get_object(request, unquote(object_id))
+        if suggestion is None:  # the admin's own "no such object" answer
+            return super().changeform_view(request, object_id)
+        if not self.has_change_permission(request, suggestion):
+            raise PermissionDenied
+        form = self.get_form(request, suggestion, change=True)(request.POST, instance=suggestion)
+        if not form.is_valid():  # shown with its errors, as for any change
+            return super().changeform_view(request, object_id)
         try:
             if "_accept" in request.POST:
-                services.suggestion_accept(suggestion=obj, user=request.user)
-                self.message_user(
-                    request,
-                    gettext_now("Suggestion accepted: the listing is updated."),
-                    messages.SUCCESS,
-                )
-            elif "_reject" in request.POST:
-                services.suggestion_reject(
-                    suggestion=obj, user=request.user, reason=obj.rejection_reason
-                )
-                self.message_user(request, gettext_now("Suggestion rejected."), messages.SUCCESS)
+                services.suggestion_accept(suggestion=suggestion, user=request.user)
+                done = gettext_now("Suggestion accepted: the listing is updated.")
             else:
-                super().save_model(request, obj, form, change)
+                services.suggestion_reject(
+                    suggestion=suggestion, user=request.user, reason=suggestion.rejection_reason
+                )
+                done = gettext_now("Suggestion rejected.")
         except WorkflowError as error:
-            request._suggestion_error = True  # type: ignore[attr-defined]
             self.message_user(request, str(error), messages.ERROR)
-
-    def response_change(self, request: HttpRequest, obj: EditSuggestion) -> HttpResponse:
-        if "_accept" in request.POST or "_reject" in request.POST:
-            if getattr(request, "_suggestion_error", False):
-                return HttpResponseRedirect(request.path)
-            return HttpResponseRedirect(reverse("admin:programs_editsuggestion_changelist"))
-        return super().response_change(request, obj)
-
-    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
-        if getattr(request, "_suggestion_error", False):
-            return None
-        return super().log_change(request, obj, message)
+            return HttpResponseRedirect(request.path)
+        self.log_change(request, suggestion, self.construct_change_message(request, form, []))
+        self.message_user(request, done, messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:programs_editsuggestion_changelist"))
 
 
 @admin.register(ImportRun)

@@ -13,9 +13,14 @@ from programs.filters import ProgramFilterSet
 from programs.models import Program
 
 
+def program_listing() -> QuerySet[Program]:
+    """Published programmes with what a list shows, before the directory's filters."""
+    return Program.objects.published().for_listing()
+
+
 def program_filterset(*, params: QueryDict) -> ProgramFilterSet:
     """The directory's FilterSet over published programmes, ready for a list page or the API."""
-    return ProgramFilterSet(data=params, queryset=Program.objects.published().for_listing())
+    return ProgramFilterSet(data=params, queryset=program_listing())
 
 
 def program_get_published(*, slug: str) -> Program:

@@ -5,9 +5,70 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
 
 from programs.models import Program
-from tests.factories import LocationFactory, ProgramFactory, WeeklySessionFactory
+from tests.factories import (
+    ClinicianFactory,
+    LocationFactory,
+    ProgramFactory,
+    UserFactory,
+    WeeklySessionFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def fast_hashing_and_clean_throttle(settings):
+    """Argon2 is deliberately slow; tests that are not about hashing use a fast hasher.
+
+    Throttles (the API's and the login's) count in the cache: every test starts and leaves
+    with none.
+    """
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def clinician_a(db):
+    return ClinicianFactory(name="Dana Rivera", credentials="LCSW")
+
+
+@pytest.fixture
+def clinician_b(db):
+    return ClinicianFactory(name="Sam Okafor", credentials="MD")
+
+
+@pytest.fixture
+def pending_clinician(db):
+    return ClinicianFactory(approved=False, name="Pat Pending")
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin@iopfinder.example", is_staff=True, is_superuser=True)
+
+
+def _login(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def client_a(client, clinician_a):
+    return _login(client, clinician_a.user)
+
+
+@pytest.fixture
+def login():
+    return _login
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
 
 
 @pytest.fixture

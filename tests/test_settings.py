@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -70,3 +72,33 @@ def test_database_url_can_point_at_another_sqlite_file(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["django.db.backends.sqlite3", f"{tmp_path}/other.sqlite3"]
+
+
+def run_check(env: dict[str, str]) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    production = {"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "x" * 50}
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={**clean, **production, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_checks_fail_until_rate_limits_have_a_shared_cache():
+    unshared = run_check({})
+    assert unshared.returncode != 0
+    assert "django_ratelimit.E003" in unshared.stderr
+
+    shared = run_check({"DJANGO_CACHE_URL": "redis://127.0.0.1:6379/1"})
+    assert shared.returncode == 0, shared.stderr
+
+
+@pytest.mark.django_db
+def test_a_browser_asking_for_spanish_gets_english_until_a_catalogue_exists(client):
+    # Offering "es" with no catalogue gave English pages with Django's own messages in Spanish.
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="es")
+    assert page["Content-Language"] == "en"
+    assert '<html lang="en"' in page.content.decode()

@@ -29,7 +29,7 @@ def approved_clinician_required(
         if clinician is None:
             return render(
                 request,
-                "registration/clinician_not_approved.html",
+                "clinicians/clinician_not_approved.html",
                 {"clinician": clinician_for_user(user=request.user)},
                 status=403,
             )

@@ -12,12 +12,12 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from matching.clinicians.models import Clinician
 from matching.clinicians.throttle import (
     login_failure_record,
     login_failures_clear,
     login_is_throttled,
 )
-from matching.models import Clinician
 
 
 class ClinicianSignupForm(forms.Form):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-from matching.models import Clinician
+from matching.clinicians.models import Clinician
 
 
 def clinician_for_user(*, user: AbstractBaseUser | AnonymousUser) -> Clinician | None:

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from matching.models import Clinician
+from matching.clinicians.models import Clinician
 
 
 def clinician_register(

@@ -34,17 +34,17 @@ def signup(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("clinicians:signup_done")
     status = 400 if request.method == "POST" else 200
-    return render(request, "registration/signup.html", {"form": form}, status=status)
+    return render(request, "clinicians/signup.html", {"form": form}, status=status)
 
 
 def signup_done(request: HttpRequest) -> HttpResponse:
-    return render(request, "registration/signup_done.html")
+    return render(request, "clinicians/signup_done.html")
 
 
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "registration/account.html", {"clinician": clinician_for_user(user=request.user)}
+        request, "clinicians/account.html", {"clinician": clinician_for_user(user=request.user)}
     )
 
 
@@ -61,7 +61,7 @@ class LoginView(BadRequestOnInvalidForm, auth_views.LoginView):
     """Django's login with throttling; a refused login answers 400, a throttled one 429."""
 
     form_class = ThrottledLoginForm
-    template_name = "registration/login.html"
+    template_name = "clinicians/login.html"
     redirect_authenticated_user = True
 
     def form_invalid(self, form: Form) -> HttpResponse:
@@ -84,18 +84,18 @@ class PasswordResetConfirmView(BadRequestOnInvalidForm, auth_views.PasswordReset
 
 
 password_reset = PasswordResetView.as_view(
-    template_name="registration/password_reset_form.html",
-    email_template_name="registration/password_reset_email.txt",
-    subject_template_name="registration/password_reset_subject.txt",
+    template_name="clinicians/password_reset_form.html",
+    email_template_name="clinicians/password_reset_email.txt",
+    subject_template_name="clinicians/password_reset_subject.txt",
     success_url=reverse_lazy("clinicians:password_reset_done"),
 )
 password_reset_done = auth_views.PasswordResetDoneView.as_view(
-    template_name="registration/password_reset_done.html"
+    template_name="clinicians/password_reset_done.html"
 )
 password_reset_confirm = PasswordResetConfirmView.as_view(
-    template_name="registration/password_reset_confirm.html",
+    template_name="clinicians/password_reset_confirm.html",
     success_url=reverse_lazy("clinicians:password_reset_complete"),
 )
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
-    template_name="registration/password_reset_complete.html"
+    template_name="clinicians/password_reset_complete.html"
 )

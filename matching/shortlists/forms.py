@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from matching.models import MESSAGE_MAX_LENGTH, NOTE_MAX_LENGTH, Shortlist, ShortlistItem
+from matching.shortlists.models import MESSAGE_MAX_LENGTH, NOTE_MAX_LENGTH, Shortlist, ShortlistItem
 from programs.models import Program
 
 NEW_SHORTLIST = "new"

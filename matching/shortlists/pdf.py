@@ -13,7 +13,7 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer
 
-from matching.models import Shortlist
+from matching.shortlists.models import Shortlist
 from programs.models import Program
 from programs.templatetags.programs_tags import schedule_summary
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404
 
-from matching.models import Clinician, ShareLink, Shortlist, ShortlistItem
+from matching.clinicians.models import Clinician
+from matching.shortlists.models import ShareLink, Shortlist, ShortlistItem
 from programs.models import Program
 
 

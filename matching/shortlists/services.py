@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from matching.models import Clinician, ShareLink, Shortlist, ShortlistItem
+from matching.clinicians.models import Clinician
+from matching.shortlists.models import ShareLink, Shortlist, ShortlistItem
 from programs.models import Program
 
 logger = logging.getLogger(__name__)
@@ -225,8 +226,8 @@ def share_link_email(*, link: ShareLink, to_email: str, url: str) -> None:
         raise ValidationError(_("This link is no longer active. Make a new one first."))
     clinician = link.shortlist.clinician
     context = {"clinician": clinician, "url": url, "link": link}
-    subject = render_to_string("matching/shortlists/share_email_subject.txt", context)
-    body = render_to_string("matching/shortlists/share_email.txt", context)
+    subject = render_to_string("shortlists/share_email_subject.txt", context)
+    body = render_to_string("shortlists/share_email.txt", context)
     try:
         send_mail(
             " ".join(subject.split()),

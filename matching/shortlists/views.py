@@ -18,8 +18,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from matching.clinicians.access import approved_clinician_required
+from matching.clinicians.models import Clinician
 from matching.forms import IntakeForm
-from matching.models import Clinician, ShareLink, Shortlist, ShortlistItem
 from matching.screening import Level
 from matching.services import match_programs
 from matching.shortlists.answers import match_answers_summary
@@ -31,6 +31,7 @@ from matching.shortlists.forms import (
     ShortlistEditForm,
     ShortlistForm,
 )
+from matching.shortlists.models import ShareLink, Shortlist, ShortlistItem
 from matching.shortlists.pdf import shortlist_pdf
 from matching.shortlists.selectors import (
     share_link_current,
@@ -76,7 +77,7 @@ def shortlist_index(request: HttpRequest, *, clinician: Clinician) -> HttpRespon
             return redirect("shortlists:detail", shortlist_id=shortlist.pk)
         status = 400
     context = {"shortlists": shortlist_list(clinician=clinician), "form": form}
-    return render(request, "matching/shortlists/shortlist_list.html", context, status=status)
+    return render(request, "shortlists/shortlist_list.html", context, status=status)
 
 
 def _item_action(
@@ -131,7 +132,7 @@ def shortlist_detail(
         "form": form,
         "share_link": share_link_current(shortlist=shortlist),
     }
-    return render(request, "matching/shortlists/shortlist_detail.html", context, status=status)
+    return render(request, "shortlists/shortlist_detail.html", context, status=status)
 
 
 @approved_clinician_required
@@ -145,7 +146,7 @@ def shortlist_remove(
         messages.success(request, _("Shortlist deleted. Its patient link no longer works."))
         return redirect("shortlists:list")
     return render(
-        request, "matching/shortlists/shortlist_confirm_delete.html", {"shortlist": shortlist}
+        request, "shortlists/shortlist_confirm_delete.html", {"shortlist": shortlist}
     )
 
 
@@ -190,7 +191,7 @@ def item_add(request: HttpRequest, *, clinician: Clinician) -> HttpResponse:
     shortlists = _clinician_shortlists(clinician)
     form = AddProgramForm(request.POST, shortlists=shortlists)
     if not form.is_valid():
-        return render(request, "matching/shortlists/add_error.html", {"form": form}, status=400)
+        return render(request, "shortlists/add_error.html", {"form": form}, status=400)
     _add_program(request, clinician=clinician, form=form, shortlists=shortlists)
     next_url = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(
@@ -264,7 +265,7 @@ def _share_page(
         "share_form": share_form or ShareForm(),
         "email_form": email_form or ShareEmailForm(),
     }
-    return render(request, "matching/shortlists/shortlist_share.html", context, status=status)
+    return render(request, "shortlists/shortlist_share.html", context, status=status)
 
 
 @approved_clinician_required
@@ -348,7 +349,7 @@ def share_headers(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
 
 def _inactive(request: HttpRequest) -> HttpResponse:
     # One page, one status for unknown, expired and revoked: it must not reveal which.
-    return render(request, "matching/shortlists/share_inactive.html", status=404)
+    return render(request, "shortlists/share_inactive.html", status=404)
 
 
 def _open(request: HttpRequest, token: str) -> ShareLink | None:
@@ -367,7 +368,7 @@ def share_page(request: HttpRequest, token: str) -> HttpResponse:
         return _inactive(request)
     return render(
         request,
-        "matching/shortlists/share_page.html",
+        "shortlists/share_page.html",
         {"link": link, "shortlist": link.shortlist, "clinician": link.shortlist.clinician},
     )
 

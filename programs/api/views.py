@@ -6,13 +6,11 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
-from django_filters.utils import translate_validation
-from drf_spectacular.types import OpenApiTypes
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import (
-    OpenApiExample,
-    OpenApiParameter,
     extend_schema,
     extend_schema_view,
 )
@@ -30,10 +28,9 @@ from programs.api.serializers import (
     ProgramListItemSerializer,
     VocabulariesSerializer,
 )
-from programs.filters import Sort
+from programs.filters import ProgramFilterSet
 from programs.models import VOCABULARY_RELATIONS, Program
-from programs.schedule import TimeOfDay
-from programs.selectors import program_filterset, program_get_published
+from programs.selectors import program_get_published, program_listing
 
 API_TAG = "Catalogue"
 
@@ -63,84 +60,10 @@ def reject_null_characters(params: QueryDict) -> None:
         raise serializers.ValidationError(errors)
 
 
-def _slug_list(name: str, vocabulary: str) -> OpenApiParameter:
-    return OpenApiParameter(
-        name,
-        {"type": "array", "items": {"type": "string", "pattern": r"^[-a-zA-Z0-9_]+$"}},
-        explode=True,
-        style="form",
-        description=(
-            f"{vocabulary} slugs from /api/v1/vocabularies/; repeat the parameter for several. "
-            "A programme matches if it has any of them."
-        ),
-    )
-
-
-LIST_PARAMETERS = [
-    OpenApiParameter(
-        "near",
-        OpenApiTypes.STR,
-        examples=[
-            OpenApiExample("A ZIP code", value="10001"),
-            OpenApiExample("A city and state", value="Austin, TX"),
-        ],
-        description=(
-            'A five-digit ZIP code or "City, ST". In person: programmes with a site within '
-            "`radius`. With `format=virtual`: programmes licensed in that state."
-        ),
-    ),
-    OpenApiParameter(
-        "radius",
-        {"type": "number", "minimum": 1, "maximum": settings.DIRECTORY_MAX_RADIUS_MILES},
-        description=f"Miles from `near` (default {settings.DIRECTORY_DEFAULT_RADIUS_MILES}).",
-    ),
-    _slug_list("condition", "Condition"),
-    _slug_list("modality", "Therapy or service"),
-    _slug_list("insurance", "Insurance"),
-    _slug_list("language", "Language"),
-    _slug_list("population", "Population"),
-    OpenApiParameter(
-        "format",
-        OpenApiTypes.STR,
-        enum=["in_person", "virtual"],
-        description="In person (or hybrid) programmes, or virtual (or hybrid) ones.",
-    ),
-    OpenApiParameter(
-        "time",
-        {"type": "array", "items": {"type": "string", "enum": list(TimeOfDay.values)}},
-        explode=True,
-        style="form",
-        description="Times the seeker can attend; a programme matches with a session in any.",
-    ),
-    OpenApiParameter(
-        "age",
-        {"type": "integer", "minimum": 0, "maximum": 120},
-        description="Only programmes that take people of this age.",
-    ),
-    OpenApiParameter(
-        "accepting",
-        OpenApiTypes.BOOL,
-        description="true: only programmes accepting new patients.",
-    ),
-    OpenApiParameter(
-        "q",
-        {"type": "string", "maxLength": 200},
-        description="Words in the name, organisation, description or city.",
-    ),
-    OpenApiParameter(
-        "sort",
-        OpenApiTypes.STR,
-        enum=[value for value, _label in Sort.CHOICES],
-        description="Default: nearest first with `near`, best text match with `q`, else name.",
-    ),
-]
-
-
 @extend_schema(tags=[API_TAG])
 @extend_schema_view(
     get=extend_schema(
         summary="Search the directory",
-        parameters=LIST_PARAMETERS,
         responses={200: ProgramListItemSerializer(many=True), **error_responses(400, 404, 429)},
     )
 )
@@ -152,17 +75,17 @@ class ProgramListView(generics.ListAPIView):
     content_negotiation_class = FormatIsAFilter
     authentication_classes: list[type] = []  # public data: nobody needs to sign in
     permission_classes = [AllowAny]  # read-only by construction: GET is the only handler
-    filter_backends: list[type] = []  # the directory's FilterSet is applied in list()
-    queryset = Program.objects.none()  # for the schema only; list() uses the selector
+    # The directory's FilterSet; its parameters document themselves (programs/api/schema.py).
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ProgramFilterSet
+    queryset = Program.objects.none()  # for the schema only; get_queryset() uses the selector
+
+    def get_queryset(self) -> QuerySet[Program]:
+        return program_listing()
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         reject_null_characters(request.query_params)
-        filterset = program_filterset(params=request.query_params)
-        if not filterset.is_valid():
-            raise translate_validation(filterset.errors)
-        page = self.paginate_queryset(filterset.qs)
-        serializer = self.get_serializer(page, many=True)
-        return self.get_paginated_response(serializer.data)
+        return super().list(request, *args, **kwargs)
 
 
 @extend_schema(tags=[API_TAG])

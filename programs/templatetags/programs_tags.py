@@ -58,12 +58,6 @@ def miles(value: float | None) -> str:
     return _("%(miles).1f miles") % {"miles": value}
 
 
-@register.filter
-def first_location(program: Program) -> Location | None:
-    locations = list(program.locations.all())
-    return locations[0] if locations else None
-
-
 @register.simple_tag
 def card_location(program: Program, place: Place | None = None) -> Location | None:
     """The site to name on a result card: the one nearest the seeker when they gave a place.

@@ -1,6 +1,7 @@
 """The admin baseline: curators can list, search, filter and edit programmes."""
 
 import pytest
+from django.apps import apps
 from django.urls import reverse
 
 from tests.factories import LocationFactory, ProgramFactory
@@ -74,8 +75,22 @@ def test_admin_rejects_min_age_above_max_age_with_a_message(admin_client, listin
     ["condition", "modality", "insurance", "population", "language", "accreditation", "state"],
 )
 def test_vocabularies_are_searchable_in_the_admin(admin_client, name):
-    response = admin_client.get(reverse(f"admin:programs_{name}_changelist"), {"q": "a"})
+    model = apps.get_model("programs", name)
+    if name == "state":  # only real codes are allowed
+        model.objects.update_or_create(code="VT", defaults={"name": "Vermont"})
+        model.objects.update_or_create(code="TX", defaults={"name": "Texas"})
+        wanted, other = "Vermont", "Texas"
+    else:
+        model.objects.create(slug="zanquor-term", name="Zanquor term")
+        model.objects.create(slug="wimbleland-term", name="Wimbleland term")
+        wanted, other = "Zanquor term", "Wimbleland term"
+
+    response = admin_client.get(reverse(f"admin:programs_{name}_changelist"), {"q": wanted[:5]})
+
     assert response.status_code == 200
+    html = response.content.decode()
+    assert wanted in html
+    assert other not in html
 
 
 def test_non_staff_are_sent_to_the_login_page(client, django_user_model, listing):

@@ -6,6 +6,7 @@ import datetime
 import itertools
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.forms.models import model_to_dict
@@ -401,6 +402,19 @@ def test_rejecting_needs_a_reason(admin_client, published):
     assert "Say why the suggestion is rejected." in " ".join(messages_of(response))
     suggestion.refresh_from_db()
     assert suggestion.status == EditSuggestion.Status.OPEN
+
+
+def test_a_refused_review_returns_to_the_suggestion_and_logs_nothing(admin_client, published):
+    suggestion = _suggestion(published)
+    url = reverse("admin:programs_editsuggestion_change", args=[suggestion.pk])
+
+    refused = admin_client.post(url, {"_reject": "1", "rejection_reason": ""})
+    assert (refused.status_code, refused.url) == (302, url)
+    assert not LogEntry.objects.filter(object_id=str(suggestion.pk)).exists()
+
+    done = admin_client.post(url, {"_reject": "1", "rejection_reason": "Duplicate"})
+    assert done.url == reverse("admin:programs_editsuggestion_changelist")
+    assert LogEntry.objects.filter(object_id=str(suggestion.pk)).count() == 1
 
 
 def test_rejecting_with_a_reason_closes_without_changing_the_listing(admin_client, published):

@@ -6,8 +6,6 @@ suite fast while still covering the full file on every CI run.
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from programs.imports.services import samhsa_import
@@ -21,9 +19,7 @@ def slugs(program: Program, relation: str) -> set[str]:
 
 
 def test_real_directory_imports_every_iop_and_a_rerun_changes_nothing(samhsa_2022_file):
-    started = time.perf_counter()
     summary = samhsa_import(path=samhsa_2022_file)
-    first_seconds = time.perf_counter() - started
 
     assert summary.rows_read == 12_176
     # 5,525 facilities list OIT; one of them appears twice (rows 1172 and 1173).
@@ -55,12 +51,10 @@ def test_real_directory_imports_every_iop_and_a_rerun_changes_nothing(samhsa_202
     assert Program.objects.filter(offers_php=True).count() == 1_597
     assert Program.objects.filter(languages__slug="es").count() > 1_000
 
-    started = time.perf_counter()
+    # How long the import takes is benchmarks/import.py's business: wall-clock time in a test
+    # only measures how busy the machine is.
     again = samhsa_import(path=samhsa_2022_file)
-    second_seconds = time.perf_counter() - started
 
     assert (again.created, again.updated, again.unchanged) == (0, 0, 5_524)
     assert again.not_in_file == []
     assert ImportRun.objects.filter(succeeded=True).count() == 2
-    # Generous bounds for a busy CI machine; benchmarks/import.py measures properly.
-    assert first_seconds < 120 and second_seconds < 60

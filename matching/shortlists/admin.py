@@ -1,0 +1,4 @@
+"""Shortlists are deliberately not in the admin.
+
+They hold clinicians' notes about patients, and staff need none of it to run the site.
+"""

@@ -1,0 +1,17 @@
+"""What the shortlists app adds to other apps' pages, without those apps loading it."""
+
+from typing import Any
+
+from django.http import HttpRequest
+
+# Slot name -> templates included there by partials/_slot.html, in order.
+TEMPLATE_SLOTS = {
+    "program_actions": ["shortlists/slots/program_actions.html"],
+    "match_controls": ["shortlists/slots/match_controls.html"],
+    "match_actions": ["shortlists/slots/match_actions.html"],
+}
+
+
+def template_slots(request: HttpRequest) -> dict[str, Any]:
+    """The shortlist controls for the programme card and page and for match results."""
+    return {"template_slots": TEMPLATE_SLOTS}
