@@ -28,7 +28,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programs", "0005_public_ids"),
+        ("programs", "0006_public_ids"),
     ]
 
     operations = [
