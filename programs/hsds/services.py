@@ -25,6 +25,7 @@ from programs.hsds.mapping import (
 )
 from programs.interop import TAXONOMIES, interop_programs, taxonomy_terms
 from programs.models import VOCABULARY_RELATIONS, Location, Program, State, WeeklySession
+from programs.services import program_search_refresh
 
 # The tabular package: each table's columns (the scalar fields we write, in the standard's names).
 TABLES: dict[str, tuple[str, ...]] = {
@@ -201,8 +202,8 @@ def _unique_slug(name: str, identifier: str) -> str:
     return base
 
 
-def _write(item: ImportedProgram, terms: dict[str, dict[str, Any]]) -> bool:
-    """Create or update one programme from its service; True when it was created."""
+def _write(item: ImportedProgram, terms: dict[str, dict[str, Any]]) -> tuple[int, bool]:
+    """Create or update one programme from its service: its pk, and whether it was new."""
     program = Program.objects.filter(uuid=item.uuid).first()
     created = program is None
     if program is None:
@@ -247,7 +248,7 @@ def _write(item: ImportedProgram, terms: dict[str, dict[str, Any]]) -> bool:
         session = WeeklySession(program=program, **values)
         session.full_clean()
         session.save()
-    return created
+    return program.pk, created
 
 
 def hsds_import(*, in_dir: Path) -> HsdsImportResult:
@@ -260,11 +261,14 @@ def hsds_import(*, in_dir: Path) -> HsdsImportResult:
     created = updated = 0
     try:
         with transaction.atomic():
+            written = []
             for item in items:
-                if _write(item, terms):
-                    created += 1
-                else:
-                    updated += 1
+                pk, was_created = _write(item, terms)
+                written.append(pk)
+                created += was_created
+                updated += not was_created
+            # The directory and matching search their own table: keep it in step.
+            program_search_refresh(program_ids=written)
     except ValidationError as error:
         messages = "; ".join(error.messages)
         raise HsdsFormatError(

@@ -99,3 +99,14 @@ def test_a_bad_file_stops_the_import_with_one_line_and_writes_nothing(exported):
         call_command("import_hsds", str(exported))
     assert "\n" not in str(raised.value)
     assert Program.objects.count() == 0
+
+
+def test_imported_programmes_are_found_by_the_directorys_search(exported):
+    from django.http import QueryDict
+
+    from programs.selectors import program_filterset
+
+    Program.objects.all().delete()
+    call_command("import_hsds", str(exported))
+    found = program_filterset(params=QueryDict("near=10001&radius=25")).qs
+    assert {program.name for program in found} == {"Manhattan Evening IOP", "Newark Morning IOP"}
