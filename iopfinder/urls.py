@@ -18,6 +18,9 @@ urlpatterns = [
     path("admin/quality/", quality_dashboard, name="admin_quality"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("iopfinder.api_urls")),
+    # Open standards for 211 lines, referral platforms and EHRs (docs/interop.md).
+    path("api/hsds/", include("programs.hsds.urls")),
+    path("fhir/", include("programs.fhir.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from uuid import uuid4
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -162,8 +163,11 @@ class Program(models.Model):
         DEMO = "demo", _("Demo data (not a real programme)")
         SAMHSA_2022 = "samhsa_2022", _("SAMHSA National Directory 2022")
         CSV = "csv", _("CSV import")
+        HSDS = "hsds", _("Open Referral HSDS import")
 
     # Identity
+    # The public id other systems (HSDS, FHIR) hold on to: never the pk, never reused.
+    uuid = models.UUIDField(_("public id"), default=uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
     organization = models.CharField(_("provider or organisation"), max_length=200, blank=True)
@@ -411,6 +415,7 @@ class Location(models.Model):
     program = models.ForeignKey(
         Program, on_delete=models.CASCADE, related_name="locations", verbose_name=_("programme")
     )
+    uuid = models.UUIDField(_("public id"), default=uuid4, unique=True, editable=False)
     name = models.CharField(_("site name"), max_length=200, blank=True)
     address_line1 = models.CharField(_("address"), max_length=200, blank=True)
     address_line2 = models.CharField(_("address line 2"), max_length=200, blank=True)

@@ -138,6 +138,7 @@ def test_counts_by_status_and_source(catalogue):
         "demo": 0,
         "samhsa_2022": 2,
         "csv": 1,
+        "hsds": 0,  # every source is listed, imported HSDS services too
     }
 
 

@@ -100,13 +100,17 @@ def catalogue():
 
 
 def snapshot() -> list[dict]:
-    """Everything about every programme except database ids and timestamps."""
+    """Everything about every programme except ids and timestamps.
+
+    The public id (``uuid``) is assigned when a programme is created, like the pk: our CSV
+    format matches programmes by slug and does not carry it (HSDS exports do).
+    """
     rows = []
     for program in Program.objects.order_by("slug"):
         values = {
             f.attname: getattr(program, f.attname)
             for f in Program._meta.concrete_fields
-            if f.name not in ("id", "created_at", "updated_at")
+            if f.name not in ("id", "uuid", "created_at", "updated_at")
         }
         for relation in ("conditions", "modalities", "insurance", "populations", "languages"):
             values[relation] = sorted(getattr(program, relation).values_list("slug", flat=True))
