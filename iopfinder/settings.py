@@ -47,6 +47,8 @@ ALLOWED_HOSTS = env_list(
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
+    # Before the admin, so vocabulary admins show a field per language (name_en, name_es).
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -174,6 +176,11 @@ LANGUAGE_CODE = "en-us"
 # its language. tests/test_translations.py fails while any string lacks its Spanish.
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Vocabulary labels (programs/translation.py): `term.name` gives the active language's label,
+# falling back to English for a term nobody has translated yet.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_LANGUAGES = ("en", "es")
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 TIME_ZONE = "America/New_York"
 USE_I18N = True
 USE_TZ = True

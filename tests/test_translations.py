@@ -15,6 +15,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from matching.shortlists.services import share_link_create
+from programs.models import Condition
 from tests.factories import (
     ClinicianFactory,
     LocationFactory,
@@ -171,6 +172,16 @@ def public_pages(client, program) -> dict[str, str]:
 
 
 @pytest.mark.django_db
+def test_every_public_page_in_spanish_shows_no_english_prose(spanish, listed_program):
+    leftovers = {
+        name: words
+        for name, html in public_pages(spanish, listed_program).items()
+        if (words := english_words(html))
+    }
+    assert leftovers == {}
+
+
+@pytest.mark.django_db
 def test_every_public_page_says_its_language(spanish, listed_program):
     for name, html in public_pages(spanish, listed_program).items():
         assert '<html lang="es"' in html, name
@@ -222,3 +233,25 @@ def test_api_errors_come_in_spanish_for_a_spanish_browser(client):
     )
     assert response.status_code == 400
     assert "Envíe las respuestas como un objeto JSON." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_vocabulary_labels_show_in_the_reader_s_language(client, spanish, listed_program):
+    detail = reverse("programs:detail", args=[listed_program.slug])
+    assert "Depresión" in spanish.get(detail).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Depression" in client.get(detail).content.decode()
+
+
+@pytest.mark.django_db
+def test_an_admin_edits_a_terms_spanish_label(admin_client):
+    depression = Condition.objects.get(slug="depression")
+    page = admin_client.get(reverse("admin:programs_condition_change", args=[depression.pk]))
+    assert 'name="name_es"' in page.content.decode()
+    admin_client.post(
+        reverse("admin:programs_condition_change", args=[depression.pk]),
+        {"slug": "depression", "name_en": "Depression", "name_es": "Depresión mayor",
+         "description": "", "sort_order": depression.sort_order, "category": depression.category},
+    )  # fmt: skip
+    depression.refresh_from_db()
+    assert depression.name_es == "Depresión mayor"
