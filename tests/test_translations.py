@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
@@ -13,6 +14,7 @@ import polib
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from pypdf import PdfReader
 
 from matching.shortlists.services import share_link_create
 from programs.models import Condition
@@ -255,3 +257,24 @@ def test_an_admin_edits_a_terms_spanish_label(admin_client):
     )  # fmt: skip
     depression.refresh_from_db()
     assert depression.name_es == "Depresión mayor"
+
+
+@pytest.mark.django_db
+def test_the_patients_pdf_and_email_come_in_spanish(spanish, listed_program, mailoutbox):
+    shortlist = ShortlistFactory(clinician=ClinicianFactory(name="Ana Ruiz"), title="Opciones")
+    ShortlistItemFactory(shortlist=shortlist, program=listed_program, position=0)
+    link = share_link_create(shortlist=shortlist)
+    pdf = spanish.get(reverse("share:pdf", args=[link.token]))
+    text = " ".join(
+        " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages).split()
+    )
+    assert "sugeridos por Ana Ruiz" in text and "oprima 2" in text
+
+    spanish.force_login(shortlist.clinician.user)
+    spanish.post(
+        reverse("shortlists:share_email", args=[shortlist.pk]),
+        {"email": "paciente@example.com"},
+    )
+    assert len(mailoutbox) == 1
+    assert "Programas sugeridos por Ana Ruiz" in mailoutbox[0].subject
+    assert "Ábrala aquí" in mailoutbox[0].body
