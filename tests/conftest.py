@@ -128,7 +128,7 @@ def vocabularies(transactional_db):
 
     migration = importlib.import_module("programs.migrations.0002_load_vocabularies")
     migration.load(apps, None)
-    spanish = importlib.import_module("programs.migrations.0005_vocabulary_names_per_language")
+    spanish = importlib.import_module("programs.migrations.0006_vocabulary_names_per_language")
     spanish.names_per_language(apps, None)
 
 

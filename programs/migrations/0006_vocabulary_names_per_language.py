@@ -125,7 +125,7 @@ def names_per_language(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programs", "0004_weekly_session_history"),
+        ("programs", "0005_program_search"),
     ]
 
     operations = [
