@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_PROGRAMS ?= 300
 
-.PHONY: run test install lint migrate seed browsers clean bench bench-http
+.PHONY: run test install lint migrate seed browsers messages clean bench bench-http
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +25,14 @@ migrate: install
 seed: migrate
 	$(BIN)/python manage.py seed_demo --programs $(DEMO_PROGRAMS) --seed 1 --if-empty
 
+## The Spanish catalogue, compiled from locale/es/LC_MESSAGES/django.po (the .mo is not committed);
+## msgfmt comes from Debian's gettext package, which `makemessages` needs too.
+messages: install
+	@command -v msgfmt >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null)
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
 ## Start the site on http://127.0.0.1:8000 with demo data (SQLite unless DATABASE_URL is set).
-run: seed
+run: seed messages
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## Chromium for the real-browser tests (Debian's package; Playwright's own download cannot work here).
@@ -36,7 +42,7 @@ browsers:
 ## Run the whole test suite (real-browser tests included).
 ## Unit, API and page tests run on two workers; the real-browser journeys run after them, alone
 ## (they flush the database, so they must not share a worker with the rest).
-test: install browsers
+test: install browsers messages
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest -n 2 -m "not e2e"
@@ -54,4 +60,4 @@ bench-http: install
 	$(BIN)/python benchmarks/http.py --programs $(BENCH_PROGRAMS)
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache locale/*/LC_MESSAGES/*.mo

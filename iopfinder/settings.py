@@ -47,6 +47,8 @@ ALLOWED_HOSTS = env_list(
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
+    # Before the admin, so vocabulary admins show a field per language (name_en, name_es).
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -169,10 +171,16 @@ SHORTLIST_SHARE_DEFAULT_DAYS = 30
 SHORTLIST_SHARE_MAX_DAYS = 90
 
 LANGUAGE_CODE = "en-us"
-# Only languages with a translation catalogue in locale/: a browser asking for another gets
-# English throughout, never English pages with Django's own messages in its language.
-LANGUAGES = [("en", _("English"))]
+# Only languages with a full catalogue in locale/ (compiled by `make`, see the Makefile): a browser
+# asking for another gets English throughout, never English pages with Django's own messages in
+# its language. tests/test_translations.py fails while any string lacks its Spanish.
+LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Vocabulary labels (programs/translation.py): `term.name` gives the active language's label,
+# falling back to English for a term nobody has translated yet.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_LANGUAGES = ("en", "es")
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 TIME_ZONE = "America/New_York"
 USE_I18N = True
 USE_TZ = True
@@ -197,7 +205,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 if not DEBUG:
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -9,6 +9,8 @@ from programs.admin_views import quality_dashboard
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Django's set_language: a POST that keeps the choice in the language cookie, never a URL.
+    path("i18n/", include("django.conf.urls.i18n")),
     path("readyz", readyz, name="readyz"),
     path("", include("programs.urls")),
     path("match/", include("matching.urls")),

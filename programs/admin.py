@@ -18,6 +18,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from programs import services
@@ -319,7 +320,9 @@ class ProgramAdmin(SimpleHistoryAdmin):
         return super().history_view(request, object_id, extra_context)
 
 
-class VocabularyAdmin(admin.ModelAdmin):
+class VocabularyAdmin(TranslationAdmin):
+    """A term's name in English and Spanish, side by side (programs/translation.py)."""
+
     list_display = ["name", "slug", "sort_order"]
     search_fields = ["name", "slug"]
     ordering = ["sort_order", "name"]

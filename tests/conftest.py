@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from programs.models import Program
@@ -16,6 +19,16 @@ from tests.factories import (
     UserFactory,
     WeeklySessionFactory,
 )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations():
+    """Spanish pages need the compiled catalogue; `make` builds it, a bare pytest run too."""
+    locale = Path(settings.BASE_DIR) / "locale"
+    for po in locale.glob("*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            call_command("compilemessages", locale=[po.parent.parent.name], verbosity=0)
 
 
 @pytest.fixture(autouse=True)
@@ -115,6 +128,8 @@ def vocabularies(transactional_db):
 
     migration = importlib.import_module("programs.migrations.0002_load_vocabularies")
     migration.load(apps, None)
+    spanish = importlib.import_module("programs.migrations.0009_vocabulary_names_per_language")
+    spanish.names_per_language(apps, None)
 
 
 @pytest.fixture

@@ -1,0 +1,120 @@
+"""axe-core in Chromium finds no serious or critical violation on any page type, in both languages."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from playwright.sync_api import Page
+
+from matching.shortlists.services import share_link_create
+from tests.factories import ClinicianFactory, ShortlistFactory, ShortlistItemFactory
+from tests.intake_answers import SAFE_FORM
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("vocabularies"),
+]
+
+AXE = Axe()
+SERIOUS = {"serious", "critical"}
+PHONE = {"width": 390, "height": 844}
+
+
+def problems(page: Page) -> list[str]:
+    """The serious and critical violations on the page, with where they are."""
+    results = AXE.run(page)
+    return [
+        f"{violation['id']}: {node['target']}"
+        for violation in results.response["violations"]
+        if violation["impact"] in SERIOUS
+        for node in violation["nodes"]
+    ]
+
+
+def fill_intake(page: Page, **answers: str) -> None:
+    """Answer the questionnaire by field name, so the same steps work in either language."""
+    page.check("input[name=conditions][value=depression]")
+    page.check(f"input[name=severity][value={answers.pop('severity', 'moderate')}]")
+    for name, value in {**SAFE_FORM, **answers}.items():
+        field = page.locator(f"input[name={name}][value={value}]")
+        if field.is_visible():
+            field.check()
+    page.fill("input[name=location]", "10001")
+    page.locator("form.intake-form [type=submit]").last.click()
+
+
+def log_in(page: Page, live_server, user) -> None:
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+    )
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_no_serious_axe_violation_on_any_page_type(
+    page: Page, live_server, manhattan_program, language
+):
+    page.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
+    )
+    clinician = ClinicianFactory()
+    shortlist = ShortlistFactory(clinician=clinician)
+    ShortlistItemFactory(shortlist=shortlist, program=manhattan_program, position=0)
+    link = share_link_create(shortlist=shortlist)
+    url = live_server.url
+    found: dict[str, list[str]] = {}
+
+    def check(name: str, shows: str = "main") -> None:
+        assert page.locator(shows).count() >= 1, name
+        assert page.locator(f'html[lang="{language}"]').count() == 1, name
+        found[name] = problems(page)
+        page.set_viewport_size(PHONE)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        page.set_viewport_size({"width": 1280, "height": 900})
+        if width > PHONE["width"]:
+            found[name].append(f"scrolls sideways at 390 px ({width} px)")
+
+    gets = {
+        "home": "/",
+        "directory": "/programs/",
+        "directory with results": "/programs/?near=10001",
+        "directory without results": "/programs/?near=99950",
+        "programme": manhattan_program.get_absolute_url(),
+        "questionnaire": "/match/",
+        "share page": reverse("share:page", args=[link.token]),
+        "sign-up": reverse("clinicians:signup"),
+        "log-in": reverse("clinicians:login"),
+        "404": "/no-such-page/",
+    }
+    for name, path in gets.items():
+        page.goto(url + path)
+        check(name)
+
+    page.goto(url + "/match/")
+    page.locator("form.intake-form [type=submit]").last.click()
+    check("questionnaire errors", "[role=alert] a[href^='#']")
+    page.goto(url + "/match/")
+    fill_intake(page)
+    check("results", "article.match-card")
+    page.goto(url + "/match/")
+    fill_intake(page, recent_hospitalization="yes", severity="severe")
+    check("higher care", "a[href='tel:911']")
+    page.goto(url + "/match/")
+    fill_intake(page, suicidal_thoughts="yes")
+    page.check("input[name=suicide_intent][value=yes]")
+    page.locator("form.intake-form [type=submit]").last.click()
+    check("crisis", ".crisis-resources")
+
+    log_in(page, live_server, clinician.user)
+    page.goto(url + reverse("shortlists:detail", args=[shortlist.pk]))
+    check("shortlist", "form[action$='/delete/'], a[href$='/share/']")
+    page.goto(url + reverse("shortlists:share", args=[shortlist.pk]))
+    check("shortlist sharing", "#share-url")
+
+    assert {name: issues for name, issues in found.items() if issues} == {}
