@@ -41,6 +41,7 @@ def test_production_mode_starts_with_a_secret_key():
             "DJANGO_DEBUG": "false",
             "DJANGO_SECRET_KEY": "x" * 50,
             "DJANGO_ALLOWED_HOSTS": "iopfinder.example",
+            "DJANGO_CACHE_URL": "redis://127.0.0.1:6379/1",
         },
         "print(s.DEBUG, s.ALLOWED_HOSTS, s.SESSION_COOKIE_SECURE)",
     )
@@ -87,13 +88,30 @@ def run_check(env: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
-def test_production_checks_fail_until_rate_limits_have_a_shared_cache():
+def test_production_refuses_to_start_without_a_shared_cache():
     unshared = run_check({})
     assert unshared.returncode != 0
-    assert "django_ratelimit.E003" in unshared.stderr
+    assert "DJANGO_CACHE_URL must be set to a Redis URL" in unshared.stderr
 
     shared = run_check({"DJANGO_CACHE_URL": "redis://127.0.0.1:6379/1"})
     assert shared.returncode == 0, shared.stderr
+
+
+@pytest.mark.parametrize("debug", ["true", "false"])
+@pytest.mark.parametrize("url", ["memcached://127.0.0.1:11211", "locmem://", "redis:/oops"])
+def test_an_unsupported_cache_url_is_an_error_in_every_mode(debug, url):
+    result = run_check({"DJANGO_DEBUG": debug, "DJANGO_CACHE_URL": url})
+    assert result.returncode != 0
+    assert "DJANGO_CACHE_URL must be a Redis URL" in result.stderr
+
+
+def test_one_trusted_proxy_count_sets_every_limiter():
+    result = run_settings(
+        {"DJANGO_TRUSTED_PROXIES": "2"},
+        "print(s.TRUSTED_PROXY_COUNT, s.REST_FRAMEWORK['NUM_PROXIES'], s.RATELIMIT_IP_META_KEY)",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["2", "2", "iopfinder.client.client_address"]
 
 
 @pytest.mark.django_db
