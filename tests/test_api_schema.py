@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import schemathesis
 from django.core import signals
@@ -127,6 +129,20 @@ def test_schema_documents_each_error_response_in_the_shared_shape(openapi, path,
         assert responses[status]["description"]
     error = openapi["components"]["schemas"]["Error"]
     assert set(error["required"]) == {"status", "code", "message", "errors"}
+
+
+def test_session_times_are_documented_as_they_are_sent(openapi, api_client, manhattan_program):
+    session = openapi["components"]["schemas"]["WeeklySession"]["properties"]
+    for name in ("start_time", "end_time"):
+        assert "format" not in session[name]  # OpenAPI's `time` would promise HH:MM:SS
+        pattern = session[name]["pattern"]
+    body = api_client.get(f"/api/v1/programs/{manhattan_program.slug}/").json()
+    sent = [
+        session[name]
+        for session in body["schedule"]["sessions"]
+        for name in ("start_time", "end_time")
+    ]
+    assert sent and all(re.fullmatch(pattern, value) for value in sent), sent
 
 
 def test_interactive_docs_are_served_from_the_package_not_a_cdn(client):
