@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_PROGRAMS ?= 300
 
-.PHONY: run test install lint migrate seed browsers clean bench
+.PHONY: run test install lint migrate seed browsers clean bench bench-http
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ lint: install
 
 bench: install
 	$(BIN)/python benchmarks/directory.py
+
+## Whole HTTP responses from gunicorn (production settings) on a local PostgreSQL server.
+BENCH_PROGRAMS ?= 1000
+bench-http: install
+	$(BIN)/python benchmarks/http.py --programs $(BENCH_PROGRAMS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

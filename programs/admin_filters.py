@@ -18,7 +18,7 @@ from programs.quality import (
 
 
 class MissingDataListFilter(admin.SimpleListFilter):
-    """``?missing=insurance|sessions|coordinates|phone``: listings lacking key data."""
+    """``?missing=insurance|sessions|coordinates|zip|phone``: listings lacking key data."""
 
     title = _("missing data")
     parameter_name = "missing"

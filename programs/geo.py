@@ -17,6 +17,14 @@ import zipcodes
 EARTH_RADIUS_MILES = 3958.8
 MILES_PER_DEGREE_LATITUDE = 69.0
 
+# Where a US place can be: (min_lat, max_lat, min_lng, max_lng) boxes covering the 50 states,
+# DC and the territories (PR, VI, GU, MP, AS, and the freely associated states USPS serves).
+# The second box holds the western Aleutians and the Pacific islands east of the date line.
+US_BOUNDS: tuple[tuple[float, float, float, float], ...] = (
+    (-15.0, 72.0, -180.0, -64.0),
+    (-15.0, 72.0, 130.0, 180.0),
+)
+
 _ZIP_RE = re.compile(r"^\s*(\d{5})(?:-\d{4})?\s*$")
 _CITY_STATE_RE = re.compile(r"^\s*(?P<city>[^,]+?)\s*,\s*(?P<state>[A-Za-z]{2})\s*$")
 
@@ -37,6 +45,16 @@ class GeocodingError(ValueError):
     """The text could not be placed; the message says why, for the person who typed it."""
 
 
+def plausible_coordinates(latitude: float, longitude: float) -> bool:
+    """Whether a point can be a US place: inside ``US_BOUNDS`` and not the 0,0 placeholder."""
+    if latitude == 0 and longitude == 0:
+        return False
+    return any(
+        min_lat <= latitude <= max_lat and min_lng <= longitude <= max_lng
+        for min_lat, max_lat, min_lng, max_lng in US_BOUNDS
+    )
+
+
 def _normalise_city(city: str) -> str:
     city = city.strip().lower().replace(".", "")
     city = re.sub(r"\bsaint\b", "st", city)
@@ -45,14 +63,18 @@ def _normalise_city(city: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _indexes() -> tuple[dict[str, Place], dict[tuple[str, str], Place]]:
+def _indexes() -> tuple[dict[str, Place], dict[tuple[str, str], Place], frozenset[str]]:
     by_zip: dict[str, Place] = {}
+    # Real ZIPs without a usable centroid: the package gives 872 of them (mostly military
+    # APO/FPO codes) as 0,0, which would put them off the coast of Africa.
+    unplaceable: set[str] = set()
     city_points: dict[tuple[str, str], list[tuple[float, float, str]]] = {}
     city_names: dict[tuple[str, str], str] = {}
     for row in zipcodes.list_all():
-        if not row.get("lat") or not row.get("long"):
+        lat, lng = float(row.get("lat") or 0), float(row.get("long") or 0)
+        if not plausible_coordinates(lat, lng):
+            unplaceable.add(row["zip_code"])
             continue
-        lat, lng = float(row["lat"]), float(row["long"])
         city, state = row["city"], row["state"]
         by_zip[row["zip_code"]] = Place(
             label=f"{city}, {state} {row['zip_code']}",
@@ -80,12 +102,17 @@ def _indexes() -> tuple[dict[str, Place], dict[tuple[str, str], Place]]:
     # Without this, every full garbage collection walks them all: pauses of 100-300 ms in
     # the middle of requests that allocate many model instances.
     gc.freeze()
-    return by_zip, by_city
+    return by_zip, by_city, frozenset(unplaceable)
 
 
 def zip_place(zip_code: str) -> Place | None:
     """The centroid of a five-digit ZIP code, or None when the ZIP is unknown."""
     return _indexes()[0].get(zip_code.strip()[:5])
+
+
+def unplaceable_zip_codes() -> frozenset[str]:
+    """Real ZIP codes the package gives no plausible position for (0,0 or outside the US)."""
+    return _indexes()[2]
 
 
 def city_place(city: str, state: str) -> Place | None:
@@ -107,6 +134,15 @@ def geocode(text: str) -> Place:
         raise GeocodingError(_("Enter a ZIP code or a city and state, like 10001 or Austin, TX."))
     if match := _ZIP_RE.match(text):
         place = zip_place(match.group(1))
+        if place is None and match.group(1) in unplaceable_zip_codes():
+            raise GeocodingError(
+                _(
+                    "We can't place the ZIP code %(zip)s on a map (it may be a PO box or a "
+                    "military or overseas address). Enter the ZIP code or the city and state "
+                    "where you would attend, like 10001 or Austin, TX."
+                )
+                % {"zip": match.group(1)}
+            )
         if place is None:
             raise GeocodingError(
                 _(

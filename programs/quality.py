@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from programs.geo import US_BOUNDS, unplaceable_zip_codes
 from programs.models import STALE_AFTER_DAYS, ImportRun, Location, Program, WeeklySession
 from programs.querysets import IN_PERSON_DELIVERIES
 from programs.states import STATES
@@ -39,6 +40,7 @@ class MissingData(models.TextChoices):
     INSURANCE = "insurance", _("No insurance listed")
     SESSIONS = "sessions", _("No weekly sessions")
     COORDINATES = "coordinates", _("No map position")
+    UNPLACED_ZIP = "zip", _("ZIP code we can't place")
     PHONE = "phone", _("No phone number")
 
 
@@ -71,21 +73,38 @@ def program_verification_q(*, verification: str, today: datetime.date | None = N
     return Q(status=Program.Status.PUBLISHED) & condition
 
 
+def location_plausible_q() -> Q:
+    """Sites with a position that can be a US place: the SQL twin of ``plausible_coordinates``."""
+    inside = Q()
+    for min_lat, max_lat, min_lng, max_lng in US_BOUNDS:
+        inside |= Q(
+            latitude__gte=min_lat,
+            latitude__lte=max_lat,
+            longitude__gte=min_lng,
+            longitude__lte=max_lng,
+        )
+    return inside & ~Q(latitude=0, longitude=0)
+
+
 def program_missing_q(*, kind: str) -> Q:
     """Programmes lacking one kind of key data (see ``MissingData``)."""
     kind = MissingData(kind)
+    sites = Location.objects.filter(program_id=OuterRef("pk"))
     if kind == MissingData.INSURANCE:
         linked = Program.insurance.through.objects.filter(program_id=OuterRef("pk"))
         return ~Q(Exists(linked))
     if kind == MissingData.SESSIONS:
         return ~Q(Exists(WeeklySession.objects.filter(program_id=OuterRef("pk"))))
     if kind == MissingData.COORDINATES:
-        # A site without a position is invisible to a search by distance; so is an
-        # in-person programme with no site at all. Virtual-only listings need no site.
-        sites = Location.objects.filter(program_id=OuterRef("pk"))
-        unplaced_site = Q(Exists(sites.filter(latitude__isnull=True)))
+        # A site without a position (or at an impossible one, like the 0,0 placeholder) is
+        # invisible to a search by distance; so is an in-person programme with no site at
+        # all. Virtual-only listings need no site.
+        unplaced_site = Q(Exists(sites.exclude(location_plausible_q())))
         no_site = Q(delivery__in=IN_PERSON_DELIVERIES) & ~Q(Exists(sites))
         return unplaced_site | no_site
+    if kind == MissingData.UNPLACED_ZIP:
+        # Military and overseas ZIPs have no centroid; the site needs a ZIP where people attend.
+        return Q(Exists(sites.filter(zip_code__in=sorted(unplaceable_zip_codes()))))
     return Q(phone="", intake_phone="")
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
-from programs.forms import SuggestionForm
+from programs.forms import SuggestionForm, checkbox_options
 from programs.models import Condition
 from programs.relax import relax_links
 from programs.selectors import program_filterset, program_get_published, program_page
@@ -21,6 +21,10 @@ from programs.services import suggestion_create
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/home.html", {"conditions": Condition.objects.all()})
+
+
+# The directory's filters shown as lists of checkboxes (see _filter_choices.html).
+CHECKBOX_FILTERS = ("condition", "modality", "insurance", "time", "population", "language")
 
 
 def program_list(request: HttpRequest) -> HttpResponse:
@@ -55,6 +59,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
             if not page_obj
             else [],
         )
+    context["checkboxes"] = checkbox_options(filterset.form, CHECKBOX_FILTERS)
     return render(request, "programs/program_list.html", context)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime
 import json
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -20,7 +21,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
-from programs.geo import zip_place
+from programs.geo import plausible_coordinates, zip_place
 from programs.imports.sync import (
     LOCATION_FIELDS,
     SESSION_FIELDS,
@@ -95,6 +96,7 @@ class ParsedCsv:
     fields: tuple[str, ...]  # Program attnames the file sets
     relations: tuple[str, ...]
     warnings: list[str] = field(default_factory=list)
+    unplaced_zips: Counter[str] = field(default_factory=Counter)
 
 
 # --- Writing ------------------------------------------------------------------------------
@@ -236,6 +238,7 @@ class _RowReader:
             user_model = get_user_model()
             self.users = dict(user_model.objects.values_list(user_model.USERNAME_FIELD, "pk"))
         self.warnings: list[str] = []
+        self.unplaced_zips: Counter[str] = Counter()
 
     def record(self, line: int, values: dict[str, str]) -> tuple[ProgramRecord | None, list[str]]:
         errors: list[str] = []
@@ -323,15 +326,15 @@ class _RowReader:
                 errors.extend(f"{column} {number}: {m}" for m in _messages(error))
         return parsed
 
-    @staticmethod
-    def _location(item: dict[str, Any]) -> dict[str, Any]:
+    def _location(self, item: dict[str, Any]) -> dict[str, Any]:
         _only_keys(item, LOCATION_FIELDS)
         values = {name: item.get(name) for name in LOCATION_FIELDS}
         for name in LOCATION_FIELDS:
             if name not in ("latitude", "longitude"):
                 values[name] = str(values[name] or "").strip()
         values["state"] = values["state"].upper()
-        if "latitude" not in item and "longitude" not in item:
+        placed_here = "latitude" not in item and "longitude" not in item
+        if placed_here:
             # Hand-written files may leave coordinates out: place the ZIP offline.
             place = zip_place(values["zip_code"]) if values["zip_code"] else None
             values["latitude"] = place.latitude if place else None
@@ -341,6 +344,15 @@ class _RowReader:
         location = Location(**values)
         location.clean_fields(exclude=["program"])
         values["latitude"], values["longitude"] = location.latitude, location.longitude
+        if location.has_coordinates and not plausible_coordinates(
+            location.latitude, location.longitude
+        ):
+            # 0,0 (or a point outside the US) is a placeholder, not a place: keep the site
+            # off the map, as for a ZIP we cannot place, rather than "0 miles" from everyone.
+            values["latitude"] = values["longitude"] = None
+            placed_here = True
+        if placed_here and values["latitude"] is None:
+            self.unplaced_zips[values["zip_code"]] += 1
         return values
 
     @staticmethod
@@ -423,6 +435,7 @@ def read_programs_csv(stream: IO[str]) -> ParsedCsv:
         fields=fields,
         relations=relations,
         warnings=reader.warnings,
+        unplaced_zips=reader.unplaced_zips,
     )
 
 

@@ -79,6 +79,8 @@ class ImportSummary:
         lines.extend(f"  {reason}: {count}" for reason, count in self.skipped.most_common())
         if self.source == Program.Source.SAMHSA_2022:
             lines.extend(self._directory_lines())
+        elif self.unplaced_zips:
+            lines.append(self._unplaced_line())
         lines.extend(self.problems[:EXAMPLES])
         if len(self.problems) > EXAMPLES:
             lines.append(f"… and {len(self.problems) - EXAMPLES} more rows skipped.")
@@ -87,17 +89,18 @@ class ImportSummary:
             lines.append("Nothing changed: the catalogue already matches this file.")
         return lines
 
-    def _directory_lines(self) -> list[str]:
+    def _unplaced_line(self) -> str:
         verb = "would be " if self.dry_run else ""
-        lines = []
-        if self.unplaced_zips:
-            zips = ", ".join(sorted(self.unplaced_zips))
-            lines.append(
-                f"ZIP codes we could not place ({sum(self.unplaced_zips.values())} programmes "
-                f"{verb}imported without coordinates): {zips}"
-            )
-        else:
-            lines.append("ZIP codes we could not place: none")
+        zips = ", ".join(sorted(self.unplaced_zips))
+        return (
+            f"ZIP codes we could not place ({sum(self.unplaced_zips.values())} sites "
+            f"{verb}imported without coordinates): {zips}"
+        )
+
+    def _directory_lines(self) -> list[str]:
+        lines = [
+            self._unplaced_line() if self.unplaced_zips else "ZIP codes we could not place: none"
+        ]
         if self.unknown_codes:
             described = ", ".join(
                 f"{code} ({self.code_names[code]}) x{count}"
@@ -246,6 +249,7 @@ def programs_import_csv(
         dry_run=dry_run,
         rows_read=len(parsed.records),
         warnings=parsed.warnings,
+        unplaced_zips=parsed.unplaced_zips,
     )
     options = SyncOptions(
         key_field="slug",

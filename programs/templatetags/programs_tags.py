@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django import template
 from django.utils.translation import gettext as _
@@ -28,13 +29,9 @@ def schedule_summary(program: Program) -> str:
     sessions = list(program.sessions.all())
     if not sessions:
         return ""
-    bands = []
-    for band in TimeOfDay.values:
-        if (
-            any(session_band(s.weekday, s.start_time) == band for s in sessions)
-            and band not in bands
-        ):
-            bands.append(band)
+    # Each session's band once (a result page summarises twenty programmes), in band order.
+    present = {session_band(s.weekday, s.start_time) for s in sessions}
+    bands = [band for band in BAND_SHORT if band in present]
     days = sorted({s.weekday for s in sessions})
     day_names = ", ".join(str(WeeklySession.Weekday(day).label)[:3] for day in days)
     return f"{' / '.join(str(BAND_SHORT[b]) for b in bands)} · {day_names}"
@@ -78,6 +75,42 @@ def card_location(program: Program, place: Place | None = None) -> Location | No
         key=lambda loc: distance_miles(
             place.latitude, place.longitude, loc.latitude, loc.longitude
         ),
+    )
+
+
+# A result card names this many conditions and insurers, then says "and more".
+CARD_TERMS_SHOWN = 4
+
+
+@dataclass(frozen=True)
+class ProgramCard:
+    """What a result card shows beyond the programme's own fields, worked out once."""
+
+    location: Location | None
+    distance: str
+    other_sites: int
+    schedule: str
+    conditions: list[str]
+    more_conditions: bool
+    insurance: list[str]
+    more_insurance: bool
+
+
+@register.simple_tag
+def program_card(program: Program, place: Place | None = None) -> ProgramCard:
+    """A result card's facts from the prefetched relations, so the template only prints them."""
+    conditions = [term.name for term in program.conditions.all()]
+    insurance = [term.name for term in program.insurance.all()]
+    distance = getattr(program, "distance_miles", None)
+    return ProgramCard(
+        location=card_location(program, place),
+        distance=miles(distance) if place and distance is not None else "",
+        other_sites=other_sites(program),
+        schedule=schedule_summary(program),
+        conditions=conditions[:CARD_TERMS_SHOWN],
+        more_conditions=len(conditions) > CARD_TERMS_SHOWN,
+        insurance=insurance[:CARD_TERMS_SHOWN],
+        more_insurance=len(insurance) > CARD_TERMS_SHOWN,
     )
 
 

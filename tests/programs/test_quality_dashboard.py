@@ -17,8 +17,9 @@ from django.utils.formats import date_format
 from django.utils.text import slugify
 
 from programs.admin_views import bar_chart
-from programs.models import STALE_AFTER_DAYS, ImportRun, Program
-from programs.quality import program_quality_report, quarter_start
+from programs.geo import plausible_coordinates
+from programs.models import STALE_AFTER_DAYS, ImportRun, Location, Program
+from programs.quality import location_plausible_q, program_quality_report, quarter_start
 from programs.workflow import stale_cutoff
 from tests.factories import LocationFactory, ProgramFactory, WeeklySessionFactory
 
@@ -162,9 +163,35 @@ def test_missing_key_data_by_status(catalogue):
         # A site without coordinates, and an in-person draft with no site; the virtual
         # programme without a site is not missing anything.
         "coordinates": {"draft": 1, "published": 1},
+        "zip": {},
         "phone": {"published": 1},
     }
-    assert [row.total for row in report.missing] == [2, 2, 2, 1]
+    assert [row.total for row in report.missing] == [2, 2, 2, 0, 1]
+
+
+def test_sites_at_a_zip_or_position_that_cannot_be_placed_are_counted_and_listed(admin_client):
+    # 09001 is a military ZIP the zipcodes package gives as 0,0; a site saved there before
+    # the geocoder knew better sits at 0,0, and an import now leaves it without coordinates.
+    at_zero = listing("Legacy Zero IOP")
+    LocationFactory(program=at_zero, state="NY", zip_code="09001", latitude=0.0, longitude=0.0)
+    unplaced = listing("Unplaced IOP", sites=(("NY", "09001", False),))
+    abroad = listing("Abroad IOP", sites=(("NY", "10001", True),))
+    abroad.locations.update(latitude=51.5, longitude=-0.12)  # London: not a US place
+    listing("Placed IOP")
+
+    report = program_quality_report(today=TODAY)
+    totals = {row.kind: row.total for row in report.missing}
+    assert totals["zip"] == 2
+    assert totals["coordinates"] == 3
+
+    changelist = reverse("admin:programs_program_changelist")
+    assert listed(admin_client, f"{changelist}?missing=zip") == pks(at_zero, unplaced)
+    assert listed(admin_client, f"{changelist}?missing=coordinates") == pks(
+        at_zero, unplaced, abroad
+    )
+    html = admin_client.get(DASHBOARD).content.decode()
+    assert "ZIP code we can&#x27;t place" in html
+    assert f'href="{changelist}?missing=zip"' in html
 
 
 def test_stale_means_published_and_never_verified_or_verified_before_the_cutoff(catalogue):
@@ -462,3 +489,25 @@ def test_a_long_list_of_duplicate_groups_is_cut_short_with_a_link_to_all(
     html = response.content.decode()
     assert "1 more group is not shown here." in html
     assert "See every likely duplicate" in html
+
+
+def test_the_sql_and_python_forms_of_a_plausible_position_agree():
+    points = [
+        (40.75, -73.99),
+        (52.83, 173.18),
+        (13.47, 144.75),
+        (-14.27, -170.70),
+        (0.0, 0.0),
+        (0.0, -73.99),
+        (51.5, -0.12),
+        (40.75, 73.99),
+        (72.5, -150.0),
+    ]
+    program = listing("Points IOP", sites=())
+    for latitude, longitude in points:
+        LocationFactory(program=program, latitude=latitude, longitude=longitude)
+    in_sql = set(
+        Location.objects.filter(location_plausible_q()).values_list("latitude", "longitude")
+    )
+    assert in_sql == {point for point in points if plausible_coordinates(*point)}
+    assert len(in_sql) == 5

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from programs.demo import DEMO_DESCRIPTION_PREFIX
-from programs.geo import zip_place
+from programs.geo import plausible_coordinates, unplaceable_zip_codes, zip_place
 from programs.models import Location, Program, WeeklySession
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +54,14 @@ def test_demo_programmes_are_valid_varied_and_labelled():
         assert (place.latitude, place.longitude) == (location.latitude, location.longitude)
         assert place.state == location.state
     assert WeeklySession.objects.filter(weekday__gte=5).exists()
+
+
+def test_no_demo_site_is_at_0_0_or_at_a_zip_that_cannot_be_placed():
+    call_command("seed_demo", "--programs", "400", "--seed", "5")
+    sites = list(Location.objects.values_list("zip_code", "latitude", "longitude"))
+    assert len(sites) > 300
+    assert not [s for s in sites if s[0] in unplaceable_zip_codes()]
+    assert all(plausible_coordinates(lat, lng) for _zip, lat, lng in sites)
 
 
 def test_if_empty_leaves_an_existing_catalogue_alone():

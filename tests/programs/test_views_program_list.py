@@ -5,9 +5,10 @@ import re
 
 import pytest
 from django.db import connection
+from django.test.html import parse_html
 from django.test.utils import CaptureQueriesContext
 
-from programs.models import Program
+from programs.models import Insurance, Program
 from tests.factories import LocationFactory, ProgramFactory, WeeklySessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -101,6 +102,24 @@ def test_card_lists_only_the_top_four_conditions(client):
     assert "and more" in results(get(client))
 
 
+def test_card_names_every_time_of_day_in_order_and_the_other_sites(client, manhattan_program):
+    for weekday, hour in [(5, 10), (0, 9), (2, 18)]:  # Saturday, Monday morning, Wednesday
+        WeeklySessionFactory(
+            program=manhattan_program,
+            weekday=weekday,
+            start_time=datetime.time(hour),
+            end_time=datetime.time(hour + 2),
+        )
+    LocationFactory(program=manhattan_program, longitude=-74.1724, **NEWARK)
+    manhattan_program.insurance.add(
+        *Insurance.objects.filter(slug__in=["cigna", "humana", "tricare"])
+    )
+    card = results(get(client, near="10001"))
+    assert "Mornings / Evenings / Weekends · Mon, Wed, Fri, Sat" in card
+    assert "New York, NY" in card and "(and 1 more site)" in card
+    assert "<dd>Aetna, Cigna / Evernorth, Humana, Medicaid and more</dd>" in card
+
+
 def test_demo_programmes_are_tagged_in_the_list(client):
     ProgramFactory(name="Demo IOP", source=Program.Source.DEMO)
     ProgramFactory(name="Real IOP")
@@ -164,6 +183,35 @@ def test_the_form_remembers_the_search(client, manhattan_program):
     assert "(1 chosen)" in html
 
 
+CHECKBOX_FIELDS = ["condition", "modality", "insurance", "time", "population", "language"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "condition=depression&condition=anxiety&time=evening&insurance=aetna&language=es",
+        "condition=not-a-slug&time=midnight&population=adults",
+    ],
+    ids=["blank", "ticked", "errors"],
+)
+def test_checkboxes_are_the_markup_djangos_widget_renders(client, query):
+    response = client.get("/programs/?" + query)
+    html = response.content.decode()
+    form = response.context["form"]
+    lists = re.findall(r'<div class="checkbox-list">(.*?)</div></div>\s*</fieldset>', html, re.S)
+    assert len(lists) == len(CHECKBOX_FIELDS)
+    rendered = {re.search(r'<div id="id_(\w+)">', block).group(1): block for block in lists}
+    for name in CHECKBOX_FIELDS:
+        # The same labels, values, ids, checked state and aria-invalid, option by option.
+        assert parse_html(rendered[name] + "</div>") == parse_html(str(form[name])), name
+    assert (
+        'aria-invalid="true"' in rendered["condition"]
+        if "not-a-slug" in query
+        else 'aria-invalid="true"' not in html
+    )
+
+
 def test_sort_select_offers_distance_name_and_verified(client):
     html = get(client)
     for value in ["distance", "name", "verified"]:
@@ -177,6 +225,8 @@ def test_sort_select_offers_distance_name_and_verified(client):
     ("query", "field", "message"),
     [
         ("near=00000", "near", "We couldn&#x27;t find the ZIP code 00000"),
+        # A real military ZIP the package places at 0,0: said so, not "0.0 miles from you".
+        ("near=09001", "near", "We can&#x27;t place the ZIP code 09001 on a map"),
         ("near=Nowhere%2C+ZZ", "near", "Nowhere, ZZ"),
         ("radius=abc", "radius", "Enter a number."),
         ("radius=0", "radius", "greater than or equal to 1"),

@@ -174,6 +174,26 @@ def test_minimal_file_creates_programmes_with_defaults_and_places_zips():
     assert program.sessions.get().weekday == 1
 
 
+@pytest.mark.parametrize(
+    "site",
+    [
+        '{""city"": ""APO"", ""state"": ""NY"", ""zip_code"": ""09001""}',
+        '{""city"": ""APO"", ""state"": ""NY"", ""zip_code"": ""09001"", '
+        '""latitude"": 0, ""longitude"": 0}',
+    ],
+    ids=["zip-only", "given-as-0-0"],
+)
+def test_site_at_a_zip_that_cannot_be_placed_is_reported_and_kept_off_the_map(site):
+    summary = import_text(f'name,locations\nPost IOP,"[{site}]"\n')
+
+    location = Location.objects.get()
+    assert location.zip_code == "09001" and not location.has_coordinates
+    assert summary.unplaced_zips == {"09001": 1}
+    assert "ZIP codes we could not place (1 sites imported without coordinates): 09001" in (
+        summary.lines()
+    )
+
+
 def test_dry_run_validates_and_writes_nothing(catalogue):
     text = export()
     Program.objects.all().delete()

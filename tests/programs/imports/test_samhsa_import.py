@@ -115,6 +115,20 @@ def test_zip_that_cannot_be_placed_is_reported_and_imported_without_coordinates(
     assert Program.objects.filter(locations__state="CO").count() == 1
 
 
+def test_zip_the_package_places_at_0_0_is_reported_as_unplaced_not_put_at_0_0(make_workbook):
+    path = make_workbook([facility(zip="09001")])
+
+    summary = samhsa_import(path=path)
+
+    location = Location.objects.get()
+    assert location.zip_code == "09001"
+    assert (location.latitude, location.longitude) == (None, None)
+    assert summary.unplaced_zips == {"09001": 1}
+    assert "ZIP codes we could not place (1 sites imported without coordinates): 09001" in (
+        "\n".join(summary.lines())
+    )
+
+
 def test_malformed_zip_skips_the_row_with_its_number(make_workbook):
     path = make_workbook([facility(zip="ABCDE"), facility(name1="Second", zip="8020")])
 
