@@ -357,7 +357,7 @@ if not CACHE_URL and not DEBUG:
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "iopfinder.cache.FailOpenRedisCache",
             "LOCATION": CACHE_URL,
             # Fail fast when Redis is down: limits fail open (see README), pages keep serving.
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
@@ -371,8 +371,12 @@ CACHES = {
 # it increments atomically as the rate limits need.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + (["django_ratelimit.E003"] if DEBUG else [])
 # Limits fail open: with Redis down the site keeps serving (a crisis page must never fail
-# because a counter cannot be read). See README "Running several web machines".
+# because a counter cannot be read): iopfinder/cache.py drops what it cannot reach.
 RATELIMIT_FAIL_OPEN = True
+
+# Catalogue history (django-simple-history) is recorded on every change. Turn it off only to
+# load a dump with loaddata: the dump already holds the history, and loading would add more.
+SIMPLE_HISTORY_ENABLED = env_bool("IOPFINDER_RECORD_HISTORY", True)
 
 # Edit suggestions from the public: at most this many per client address (django-ratelimit).
 SUGGESTION_RATE_LIMIT = os.environ.get("IOPFINDER_SUGGESTION_RATE_LIMIT", "5/h")

@@ -1,6 +1,7 @@
 """Settings come from the environment; production refuses to start without a secret."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -120,3 +121,38 @@ def test_a_browser_asking_for_spanish_gets_english_until_a_catalogue_exists(clie
     page = client.get("/", HTTP_ACCEPT_LANGUAGE="es")
     assert page["Content-Language"] == "en"
     assert '<html lang="en"' in page.content.decode()
+
+
+def test_make_serve_collects_static_files_then_starts_gunicorn_on_localhost():
+    result = subprocess.run(
+        [shutil.which("make") or "make", "-n", "serve", "WEB_CONCURRENCY=5"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    commands = result.stdout
+    assert commands.index("collectstatic --noinput") < commands.index("gunicorn")
+    assert "DJANGO_DEBUG=0" in commands
+    assert "--bind 127.0.0.1:8000 --workers 5" in commands
+
+
+def test_check_deploy_is_clean_with_the_production_settings_a_deployment_sets():
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    production = {
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "a-long-random-secret-" + "x9" * 30,
+        "DJANGO_ALLOWED_HOSTS": "iopfinder.example",
+        "DJANGO_CACHE_URL": "redis://127.0.0.1:6379/1",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={**clean, **production},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
