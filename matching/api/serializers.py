@@ -124,8 +124,9 @@ class SlugField(StrictCharField):
         super().__init__(max_length=SLUG_MAX_LENGTH, allow_blank=True, default="", **kwargs)
         self.queryset = queryset
 
-    def to_internal_value(self, data: Any) -> str:
-        slug = super().to_internal_value(data)
+    def run_validation(self, data: Any = serializers.empty) -> str:
+        # After the text checks (null characters, length), before the one query.
+        slug = super().run_validation(data)
         if slug and _known_slugs(self.queryset, [slug]):
             raise serializers.ValidationError(_("Choose one of the options."))
         return slug

@@ -407,3 +407,10 @@ def test_match_queries_do_not_grow_with_the_number_of_results(api_client, manhat
     with CaptureQueriesContext(connection) as six:
         assert len(post(api_client, MINIMAL).json()["results"]) == 6
     assert len(six) == len(one)
+
+
+@pytest.mark.parametrize("field", ["insurance", "language"])
+def test_a_null_character_in_a_slug_is_a_400_not_a_database_error(api_client, db, field):
+    errors = field_errors(api_client, {**MINIMAL, field: "aet\x00na"})
+    assert list(errors) == [field]
+    assert "Null characters" in errors[field][0]
