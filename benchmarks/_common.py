@@ -163,3 +163,49 @@ def print_table(rows: list[dict], columns: list[str]) -> None:
     print("  ".join("-" * widths[c] for c in columns))
     for row in rows:
         print("  ".join(str(row.get(c, "")).ljust(widths[c]) for c in columns))
+
+
+def kept_database(prefix_url: str, size: int) -> str:
+    """A database named ``<prefix><size>`` that is kept between runs (created if missing).
+
+    Seeding 100k programmes takes minutes; with ``--keep URL_PREFIX`` a benchmark reuses the
+    catalogue it grew last time and only tops it up.
+    """
+    url = f"{prefix_url}{size}"
+    if not url.startswith("sqlite"):
+        try:
+            create_database(url)
+        except Exception as error:  # noqa: BLE001 - psycopg2's DuplicateDatabase: already there
+            if "already exists" not in str(error):
+                raise
+    return url
+
+
+def run_kept(script: Path, prefix_url: str, sizes: list[int]) -> list[dict]:
+    """Run ``script --child URL SIZE`` against a kept database per size; never drops them."""
+    label = "SQLite" if prefix_url.startswith("sqlite") else "PostgreSQL"
+    rows: list[dict] = []
+    for size in sizes:
+        url = kept_database(prefix_url, size)
+        result = subprocess.run(
+            [sys.executable, str(script), "--child", url, str(size)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode != 0:
+            print(result.stderr, file=sys.stderr)
+            raise SystemExit(f"{label} run at {size} failed")
+        rows.extend(
+            {"backend": label, **json.loads(line)}
+            for line in result.stdout.splitlines()
+            if line.startswith("{")
+        )
+    return rows
+
+
+def catalogue_size() -> int:
+    from programs.models import Program
+
+    return Program.objects.count()

@@ -1,39 +1,68 @@
-"""Reads for matching: candidates that meet every hard constraint, ready to score."""
+"""Reads for matching: every programme that meets the hard constraints, ranked in SQL."""
 
 from __future__ import annotations
 
-import functools
-from collections import defaultdict
+import datetime
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from django.db.models import Exists, F, OuterRef, QuerySet
-from django.db.models.sql import Query
+from django.db import connection
+from django.db.models import (
+    Expression,
+    FloatField,
+    Min,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import Cast
 
 from matching.intake import Format, Intake
 from matching.rules import Vocabulary, insurance_cover
-from programs.models import (
-    VOCABULARY_RELATIONS,
-    Insurance,
-    Location,
-    Program,
-    WeeklySession,
+from matching.rules_sql import RANK_COLUMNS, SqlContext, flag, is_true, rank_columns
+from programs.models import VOCABULARY_RELATIONS, Insurance, Program, ProgramSearch
+from programs.querysets import haversine_miles
+from programs.search import SearchConditions
+
+# The search-table columns a programme's rows share, read by the fast forms. Grouping by
+# them as well as the programme costs nothing (they are equal within a programme) and lets
+# every rule read them after the rows are folded into one per programme.
+PROGRAM_COLUMNS = (
+    "program_id",
+    "name",
+    "accepting",
+    "in_person",
+    "virtual",
+    "conditions",
+    "modalities",
+    "insurance",
+    "languages",
+    "populations",
+    "schedule",
+    "session_days",
+    "fit_days",
+    "hours_per_week",
+    "offers_php",
+    "sliding_scale",
+    "last_verified_on",
+    "min_age",
+    "max_age",
 )
-
-if TYPE_CHECKING:
-    from programs.geo import Place
-
-# Cost must grow slowly with the catalogue: we score at most this many candidates,
-# chosen in SQL by whether they treat the main concern, then distance (in person) or
-# freshness (virtual). The results page shows 25, so 75 leaves room for the rules to
-# reorder them; each extra candidate costs about 1 ms of prefetching and scoring.
-CANDIDATE_LIMIT = 75
 
 
 @dataclass(frozen=True)
-class Candidate:
-    program: Program
+class RankedRow:
+    """One programme's place in the ranking, as the database worked it out."""
+
+    program_id: int
     distance_miles: float | None
+
+
+@dataclass(frozen=True)
+class RankedPage:
+    """One page of the ranking and how many programmes meet the hard constraints in all."""
+
+    rows: tuple[RankedRow, ...]
+    total: int
 
 
 def vocabulary_load() -> Vocabulary:
@@ -66,148 +95,113 @@ def acceptable_insurance(slug: str, vocabulary: Vocabulary) -> list[str]:
     return list(insurance_cover(slug, vocabulary))
 
 
-def match_candidates(
-    *, intake: Intake, vocabulary: Vocabulary, limit: int = CANDIDATE_LIMIT
-) -> list[Candidate]:
-    """Published programmes that meet every hard constraint, best prospects first."""
+def match_hard_constraints(*, intake: Intake, context: SqlContext) -> Q | None:
+    """The search rows of programmes the seeker can use at all, or None without a place.
+
+    In person: sites within the radius (the (latitude, longitude) index finds them); virtual:
+    anchor rows licensed in the seeker's state; "either": both. Then published (every row
+    is), accepting unless a waitlist is fine, age, and insurance and language when required.
+    """
     place = intake.place
     if place is None:
-        return []
-    programs = Program.objects.published()
-    if not intake.accept_waitlist:
-        programs = programs.filter(accepting_new_patients=True)
-    if intake.age is not None:
-        programs = programs.for_age(intake.age)
-    if intake.insurance_required and intake.insurance:
-        programs = programs.accepting_insurance(acceptable_insurance(intake.insurance, vocabulary))
-    if intake.language_required and intake.language:
-        programs = programs.speaking([intake.language])
-    main_ids = [
-        pk
-        for pk, condition in vocabulary.terms.get("conditions", {}).items()
-        if condition.slug == intake.main_condition
-    ]
-
-    # Each way of reaching a programme is ranked and capped in the database, so only a few
-    # hundred rows ever leave it, however large the catalogue: in person within the radius
-    # (driven by the location index) and virtual care licensed in the seeker's state.
-    found: dict[int, float | None] = {}
+        return None
+    rows = SearchConditions()
+    reach = Q(pk__in=[])
     if intake.format in (Format.IN_PERSON, Format.EITHER):
-        found.update(_nearest_sites(programs, place, intake.radius, main_ids, limit))
-    programs = programs.annotate(treats_main=_treats_any(main_ids, "pk"))
-    if intake.format in (Format.VIRTUAL, Format.EITHER):
-        share = limit if intake.format == Format.VIRTUAL else limit // 2
-        licensed = Program.licensed_states.through.objects.filter(state_id=place.state)
-        virtual = programs.virtual().filter(pk__in=licensed.values("program_id"))
-        # Programmes treating the main concern first, then the rest only if there are too few.
-        for subset in (virtual.filter(treats_main=True), virtual):
-            wanted = share - sum(1 for distance in found.values() if distance is None)
-            if wanted <= 0:
-                break
-            for pk in (
-                subset.exclude(pk__in=list(found))
-                .order_by(F("last_verified_on").desc(nulls_last=True), "pk")
-                .values_list("pk", flat=True)[:wanted]
-            ):
-                found[pk] = None
-    if not found:
-        return []
-    by_id = candidates_load(ids=list(found), vocabulary=vocabulary)
-    return [Candidate(program=by_id[pk], distance_miles=distance) for pk, distance in found.items()]
-
-
-def _treats_any(condition_ids: list[int], program_column: str) -> Exists:
-    """Whether the programme in ``program_column`` treats any of the conditions."""
-    return Exists(
-        Program.conditions.through.objects.filter(
-            program_id=OuterRef(program_column), condition_id__in=condition_ids
+        distance = haversine_miles(place.latitude, place.longitude)
+        reach |= rows.in_person() & rows.within(
+            place.latitude, place.longitude, intake.radius, distance
         )
+    if intake.format in (Format.VIRTUAL, Format.EITHER):
+        reach |= rows.licensed_in(place.state)
+    condition = reach
+    if not intake.accept_waitlist:
+        condition &= rows.accepting()
+    if intake.age is not None:
+        condition &= rows.for_age(intake.age)
+    if intake.insurance_required and intake.insurance:
+        plans = acceptable_insurance(intake.insurance, context.vocabulary)
+        condition &= rows.with_any("insurance", context.mask("insurance", plans))
+    if intake.language_required and intake.language:
+        condition &= rows.with_any("languages", context.mask("languages", [intake.language]))
+    return condition
+
+
+def match_candidates(*, intake: Intake, context: SqlContext) -> QuerySet | None:
+    """One row per programme that fits, with ``distance`` to its nearest site in range.
+
+    ``distance`` is NULL for a programme found as virtual care; None without a place.
+    """
+    condition = match_hard_constraints(intake=intake, context=context)
+    if condition is None:
+        return None
+    place = intake.place
+    if intake.format == Format.VIRTUAL:
+        distance: Expression = Cast(Value(None), FloatField())
+    else:
+        distance = Min(haversine_miles(place.latitude, place.longitude))
+    return (
+        ProgramSearch.objects.filter(condition).values(*PROGRAM_COLUMNS).annotate(distance=distance)
     )
 
 
-def _nearest_sites(
-    programs: QuerySet[Program],
-    place: Place,
-    radius: float,
-    main_ids: list[int],
+def match_ranked_page(
+    *,
+    intake: Intake,
+    vocabulary: Vocabulary,
+    today: datetime.date,
+    offset: int,
     limit: int,
-) -> dict[int, float]:
-    """In-person programmes by their nearest site within the radius, main concern first.
+    step_up: bool = False,
+) -> RankedPage:
+    """Rank every programme that meets the hard constraints in one query; return one page.
 
-    Driven from the sites inside the radius (the location index) with each row's own
-    distance: no per-programme subquery for the nearest site. A programme with several
-    sites in range appears once per site, so rows are read in batches until ``limit``
-    programmes are found.
+    The rows found (sites in range, virtual anchors) are folded into one per programme with
+    its nearest site (the ORM builds that part); the rules' fast forms give
+    ``rules.rank_key`` as columns over it, the database sorts (then by name and id) and
+    pages, so only ``limit`` programmes ever leave it. With ``step_up`` (the seeker may need
+    more care) programmes that also offer PHP come first, the rest of the order unchanged. ``COUNT(*) OVER ()`` gives the total
+    from the same scan.
     """
-    rows = (
-        Location.objects.within(place, radius)
-        .filter(program__in=programs.in_person())
-        .annotate(treats_main=_treats_any(main_ids, "program_id"))
-        .order_by(F("treats_main").desc(), "distance", "program_id")
-        .values_list("program_id", "distance")
+    context = SqlContext.load(vocabulary, today)
+    candidates = match_candidates(intake=intake, context=context)
+    if candidates is None:
+        return RankedPage(rows=(), total=0)
+    inner, params = candidates.query.sql_with_params()
+    ranking = rank_columns(intake, context)
+    columns = ", ".join(f"{sql} AS {name}" for name, sql in ranking.items())
+    first = f"{flag(is_true('offers_php'))} DESC, " if step_up else ""
+    # Safe to format: the fast forms hold only numbers and dates made from the intake and
+    # the vocabulary, and the inner query's own values stay parameters.
+    query = (
+        f"SELECT program_id, distance, COUNT(*) OVER () AS total, {columns} "  # noqa: S608
+        f"FROM ({inner}) AS candidate "
+        f"ORDER BY {first}{', '.join(RANK_COLUMNS)}, name, program_id LIMIT %s OFFSET %s"
     )
-    nearest: dict[int, float] = {}
-    batch, offset = limit * 2, 0
-    while len(nearest) < limit:
-        page = list(rows[offset : offset + batch])
-        for program_id, distance in page:
-            nearest.setdefault(program_id, distance)
-            if len(nearest) == limit:
-                break
-        if len(page) < batch:
-            break
-        offset += batch
-    return nearest
+    with connection.cursor() as cursor:
+        cursor.execute(query, (*params, limit, offset))
+        rows = cursor.fetchall()
+    total = rows[0][2] if rows else (candidates.count() if offset else 0)
+    return RankedPage(rows=tuple(RankedRow(row[0], row[1]) for row in rows), total=total)
 
 
-def candidates_load(*, ids: list[int], vocabulary: Vocabulary) -> dict[int, Program]:
-    """Programmes by id with the relations the rules and result cards read, in few queries.
+def page_relations(intake: Intake) -> list[str]:
+    """What the result cards show and what the rules that speak for this intake read.
 
-    Vocabulary tables are small and every candidate shares their terms, so each is read once
-    and attached from its link table; Django's prefetch would build one model instance per
-    link (about 3,500 for 110 candidates), which cost more than all the queries together.
+    Each prefetched vocabulary costs a query and a model instance per link, so the ones no
+    rule reads for this intake (and no card shows) are left out.
     """
-    programs = {program.pk: program for program in Program.objects.filter(pk__in=ids)}
-    for program in programs.values():
-        program._prefetched_objects_cache = {}
-    for relation in VOCABULARY_RELATIONS:
-        field = Program._meta.get_field(relation)
-        terms = vocabulary.terms[relation]
-        position = {pk: index for index, pk in enumerate(terms)}
-        linked: dict[int, list[int]] = defaultdict(list)
-        for program_id, term_id in field.remote_field.through.objects.filter(
-            program_id__in=ids
-        ).values_list("program_id", f"{field.m2m_reverse_field_name()}_id"):
-            linked[program_id].append(term_id)
-        for pk, program in programs.items():
-            term_ids = sorted(linked.get(pk, ()), key=position.__getitem__)
-            _attach(program, relation, field.related_model, [terms[i] for i in term_ids])
-    for relation, model in (("sessions", WeeklySession), ("locations", Location)):
-        grouped: dict[int, list] = defaultdict(list)
-        for row in model.objects.filter(program_id__in=ids):
-            grouped[row.program_id].append(row)
-        for pk, program in programs.items():
-            rows = grouped.get(pk, [])
-            for row in rows:
-                row.program = program
-            _attach(program, relation, model, rows)
-    return programs
+    relations = ["locations", "sessions", "conditions", "insurance"]
+    if intake.therapies or intake.goals:
+        relations.append("modalities")
+    if intake.populations:
+        relations.append("populations")
+    if intake.language:
+        relations.append("languages")
+    return relations
 
 
-def _attach(program: Program, relation: str, model: type, rows: list) -> None:
-    """Store rows as if prefetched, so ``program.<relation>.all()`` reads them without a query.
-
-    Like Django's own prefetch, the rows sit in a queryset's result cache; its query is an
-    empty one shared per model (never run while the cache is set, copied if chained).
-    """
-    queryset = QuerySet(model=model, query=_empty_query(model))
-    queryset._result_cache = rows
-    queryset._prefetch_done = True
-    program._prefetched_objects_cache[relation] = queryset
-
-
-@functools.cache
-def _empty_query(model: type) -> Query:
-    query = Query(model)
-    query.set_empty()
-    return query
+def programs_for_page(*, ids: list[int], relations: list[str]) -> dict[int, Program]:
+    """The programmes on a page with ``relations`` prefetched, by id."""
+    programs = Program.objects.filter(pk__in=ids).prefetch_related(*relations)
+    return {program.pk: program for program in programs}

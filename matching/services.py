@@ -7,11 +7,17 @@ from dataclasses import dataclass
 
 from matching.intake import Intake
 from matching.relax import Suggestion, relax_suggestions
-from matching.rules import Context, CriterionResult, rank_key, score
+from matching.rules import Context, CriterionResult, score
 from matching.screening import Level, LevelOfCare, screen
-from matching.selectors import match_candidates, vocabulary_load
+from matching.selectors import (
+    match_ranked_page,
+    page_relations,
+    programs_for_page,
+    vocabulary_load,
+)
 from programs.models import Program
 
+# Results per page: the first page is what most seekers read.
 RESULT_LIMIT = 25
 
 
@@ -70,33 +76,40 @@ def match_programs(
     page: int = 1,
     per_page: int = RESULT_LIMIT,
 ) -> MatchResult:
-    """Screen the intake for the right level of care, then rank the programmes that fit."""
+    """Screen the intake for the right level of care, then rank every programme that fits.
+
+    The database ranks every programme meeting the hard constraints (the rules' fast forms)
+    and returns one page; only that page is loaded and explained by the rules themselves.
+    """
     level = screen(intake)
     if not level.show_programs:
         return MatchResult(level_of_care=level, results=())
+    page = max(1, page)
     vocabulary = vocabulary_load()
     today = today or datetime.date.today()
-    ranked = []
-    for candidate in match_candidates(intake=intake, vocabulary=vocabulary):
-        context = Context(
-            distance_miles=candidate.distance_miles, today=today, vocabulary=vocabulary
-        )
-        percent, reasons = score(intake, candidate.program, context)
-        ranked.append(ProgramMatch(candidate.program, percent, candidate.distance_miles, reasons))
-    # rank_key holds the semantics (README "Ranking"); name and id make ties deterministic.
-    ranked.sort(
-        key=lambda m: (*rank_key(m.reasons, m.distance_miles), m.program.name, m.program.pk)
-    )
-    if level.level == Level.HIGHER_CARE:
+    ranked = match_ranked_page(
+        intake=intake,
+        vocabulary=vocabulary,
+        today=today,
+        offset=(page - 1) * per_page,
+        limit=per_page,
         # Step-up guidance: programmes that can also give more intensive care come first.
-        ranked.sort(key=lambda m: not m.program.offers_php)
-    page = max(1, page)
-    results = tuple(ranked[(page - 1) * per_page : page * per_page])
+        step_up=level.level == Level.HIGHER_CARE,
+    )
+    programs = programs_for_page(
+        ids=[row.program_id for row in ranked.rows], relations=page_relations(intake)
+    )
+    results = []
+    for row in ranked.rows:
+        program = programs[row.program_id]
+        context = Context(distance_miles=row.distance_miles, today=today, vocabulary=vocabulary)
+        points, reasons = score(intake, program, context)
+        results.append(ProgramMatch(program, points, row.distance_miles, reasons))
     return MatchResult(
         level_of_care=level,
-        results=results,
-        suggestions=() if ranked else relax_suggestions(intake),
+        results=tuple(results),
+        suggestions=() if ranked.total else relax_suggestions(intake),
         page=page,
-        total=len(ranked),
+        total=ranked.total,
         per_page=per_page,
     )

@@ -283,6 +283,26 @@ class ProgramAdmin(SimpleHistoryAdmin):
             }
         return super().change_view(request, object_id, form_url, extra_context)
 
+    # --- Keeping the search table in step ------------------------------------------------
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # After the inlines (sites, sessions) and the vocabularies are saved, not before.
+        super().save_related(request, form, formsets, change)
+        services.program_search_refresh(program_ids=[form.instance.pk])
+
+    def history_form_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        version_id: str,
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
+        # Reverting saves the programme and its vocabularies without calling save_related.
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        if request.method == "POST":
+            services.program_search_refresh(program_ids=[int(object_id)])
+        return response
+
     def history_view(
         self, request: HttpRequest, object_id: str, extra_context: dict | None = None
     ) -> HttpResponse:
@@ -303,6 +323,16 @@ class VocabularyAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "sort_order"]
     search_fields = ["name", "slug"]
     ordering = ["sort_order", "name"]
+
+    # A term's bit in the search table is its rank among the terms, so removing one moves
+    # the bits after it: rebuild (rare, and seconds even at 100k).
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)
+        services.program_search_rebuild()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        super().delete_queryset(request, queryset)
+        services.program_search_rebuild()
 
 
 @admin.register(Condition)

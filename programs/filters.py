@@ -11,14 +11,16 @@ from typing import Any
 import django_filters
 from django import forms
 from django.conf import settings
-from django.db.models import F, QuerySet
+from django.db.models import F, Min, Q, QuerySet
 from django.http import QueryDict
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from programs.geo import GeocodingError, Place, geocode
 from programs.models import Condition, Insurance, Language, Modality, Population, Program
+from programs.querysets import haversine_miles
 from programs.schedule import TimeOfDay
+from programs.search import SearchConditions, terms_mask
 
 
 class PlaceField(forms.CharField):
@@ -83,7 +85,7 @@ def _vocabulary_filter(model: type, label: str) -> django_filters.ModelMultipleC
         queryset=model.objects.all(),
         to_field_name="slug",
         label=label,
-        method="filter_vocabulary",
+        method="filter_noop",
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -118,15 +120,15 @@ class ProgramFilterSet(django_filters.FilterSet):
     time = django_filters.MultipleChoiceFilter(
         label=_("When you can attend"),
         choices=TimeOfDay.choices,
-        method="filter_time",
+        method="filter_noop",
         widget=forms.CheckboxSelectMultiple,
     )
     age = django_filters.NumberFilter(
-        label=_("Age"), method="filter_age", min_value=0, max_value=120
+        label=_("Age"), method="filter_noop", min_value=0, max_value=120
     )
     accepting = TickboxFilter(
         label=_("Accepting new patients only"),
-        method="filter_accepting",
+        method="filter_noop",
     )
     q = django_filters.CharFilter(
         label=_("Search by name or keyword"),
@@ -157,35 +159,21 @@ class ProgramFilterSet(django_filters.FilterSet):
             data = cleaned
         super().__init__(data, *args, **kwargs)
 
-    VOCABULARY_QUERYSET_METHODS = {
-        "condition": "treating",
-        "modality": "offering",
-        "insurance": "accepting_insurance",
-        "language": "speaking",
-        "population": "serving",
+    # Each vocabulary parameter and the search-table column (and model) it filters.
+    VOCABULARY_COLUMNS = {
+        "condition": ("conditions", Condition),
+        "modality": ("modalities", Modality),
+        "insurance": ("insurance", Insurance),
+        "language": ("languages", Language),
+        "population": ("populations", Population),
     }
 
     # -- per-field methods ------------------------------------------------------
 
     def filter_noop(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
-        # Applied together in filter_queryset: they depend on each other.
+        # Applied together in filter_queryset: every condition on the search rows must sit
+        # in one filter() call so that they all read the same row.
         return queryset
-
-    def filter_vocabulary(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
-        if not value:
-            return queryset
-        method = getattr(queryset, self.VOCABULARY_QUERYSET_METHODS[name])
-        return method(list(value))
-
-    def filter_time(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
-        return queryset.meets_at(value) if value else queryset
-
-    def filter_accepting(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
-        # Unticked means "don't mind", not "only programmes with a waitlist".
-        return queryset.filter(accepting_new_patients=True) if value else queryset
-
-    def filter_age(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
-        return queryset if value is None else queryset.for_age(int(value))
 
     # -- parameters that work together -------------------------------------------
 
@@ -201,20 +189,45 @@ class ProgramFilterSet(django_filters.FilterSet):
         return float(radius) if radius else float(settings.DIRECTORY_DEFAULT_RADIUS_MILES)
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
-        queryset = super().filter_queryset(queryset)
+        """Every filter as one condition on the programme's search rows, then the order.
+
+        Without a place the condition reads each programme's single anchor row; with one it
+        reads its sites inside the radius (the bounding box uses the search table's
+        (latitude, longitude) index) and keeps the nearest as ``distance_miles``.
+        """
         data = self.form.cleaned_data
+        rows = SearchConditions("search_rows__")
+        condition = Q()
+        for name, (column, model) in self.VOCABULARY_COLUMNS.items():
+            if data.get(name):
+                condition &= rows.with_any(column, terms_mask(model, data[name]))
+        if data.get("time"):
+            condition &= rows.meets_at(data["time"])
+        if data.get("age") is not None:
+            condition &= rows.for_age(int(data["age"]))
+        if data.get("accepting"):
+            # Unticked means "don't mind", not "only programmes with a waitlist".
+            condition &= rows.accepting()
         place: Place | None = data.get("near")
         fmt = data.get("format") or ""
         if fmt == "virtual":
             # A virtual programme is reachable wherever it is licensed, not within a radius.
-            queryset = queryset.virtual_in_state(place.state) if place else queryset.virtual()
+            condition &= rows.licensed_in(place.state) if place else rows.anchors() & rows.virtual()
+            queryset = queryset.filter(condition)
             if place:
                 queryset = queryset.with_distance_from(place)
         else:
             if fmt == "in_person":
-                queryset = queryset.in_person()
+                condition &= rows.in_person()
             if place:
-                queryset = queryset.near(place, self.radius_miles)
+                distance = haversine_miles(place.latitude, place.longitude, "search_rows__")
+                condition &= rows.within(
+                    place.latitude, place.longitude, self.radius_miles, distance
+                )
+                queryset = queryset.filter(condition).annotate(distance_miles=Min(distance))
+            elif condition:
+                queryset = queryset.filter(condition & rows.anchors())
+            # With no condition at all every published programme is listed: no join needed.
         if data.get("q"):
             queryset = queryset.search(data["q"])
         return self.sort_queryset(queryset, data.get("sort") or "", place, bool(data.get("q")))

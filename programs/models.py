@@ -612,3 +612,98 @@ class EditSuggestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.program} ({self.get_status_display()})"
+
+
+# --- Search -------------------------------------------------------------------------
+
+
+class ProgramSearch(models.Model):
+    """What finding and ranking a published programme reads, denormalised into rows.
+
+    Every published programme has one "anchor" row (directory listings without a place),
+    one "site" row per site with coordinates (radius searches) and, when it meets online,
+    one "virtual" row per state it is licensed in (virtual care by the seeker's state).
+    Kept in step by ``programs.services.program_search_refresh``, called from every write
+    path; ``manage.py rebuild_program_search`` rebuilds it. Sets of terms, states and
+    session times are bitmasks (``programs.search``), which work alike on SQLite and
+    PostgreSQL.
+    """
+
+    class Kind(models.TextChoices):
+        ANCHOR = "anchor", _("The programme")
+        SITE = "site", _("A site")
+        VIRTUAL = "virtual", _("Virtual care in a state")
+
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="search_rows", verbose_name=_("programme")
+    )
+    kind = models.CharField(_("kind"), max_length=7, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    location = models.ForeignKey(
+        Location,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("site"),
+    )
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    # A site's state, or the state a virtual row is licensed in.
+    state = models.CharField(_("state"), max_length=2, blank=True)
+    in_person = models.BooleanField(_("meets in person"), default=False)
+    virtual = models.BooleanField(_("meets online"), default=False)
+    accepting = models.BooleanField(_("accepting new patients"), default=True)
+    min_age = models.PositiveSmallIntegerField(_("minimum age"), default=0)
+    max_age = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
+    conditions = models.BigIntegerField(_("conditions (bitmask)"), default=0)
+    modalities = models.BigIntegerField(_("therapies and services (bitmask)"), default=0)
+    insurance = models.BigIntegerField(_("insurance (bitmask)"), default=0)
+    languages = models.BigIntegerField(_("languages (bitmask)"), default=0)
+    populations = models.BigIntegerField(_("populations (bitmask)"), default=0)
+    schedule = models.IntegerField(_("session times (bitmask of day and part of day)"), default=0)
+    session_days = models.PositiveSmallIntegerField(_("days with sessions"), default=0)
+    fit_days = models.BigIntegerField(
+        _("days that fit each set of times of day (packed, see programs.search)"), default=0
+    )
+    hours_per_week = models.FloatField(_("hours per week"), null=True, blank=True)
+    offers_php = models.BooleanField(_("also offers PHP"), default=False)
+    sliding_scale = models.BooleanField(_("sliding-scale fees"), default=False)
+    last_verified_on = models.DateField(_("last verified"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("search row")
+        verbose_name_plural = _("search rows")
+        indexes = [
+            # Radius searches: a latitude band first, then longitude, sites only.
+            # On PostgreSQL the index also carries what the filters read, so a radius search
+            # is an index-only scan instead of thousands of random reads of the table.
+            models.Index(
+                fields=["latitude", "longitude"],
+                condition=Q(latitude__isnull=False),
+                include=[
+                    "program",
+                    "in_person",
+                    "accepting",
+                    "min_age",
+                    "max_age",
+                    "conditions",
+                    "modalities",
+                    "insurance",
+                    "languages",
+                    "populations",
+                    "schedule",
+                    "kind",
+                ],
+                name="search_site_lat_lng",
+            ),
+            # Directory listings without a place read the anchor rows.
+            models.Index(fields=["program"], condition=Q(kind="anchor"), name="search_anchor"),
+            # Virtual care: only the programmes licensed in the seeker's state.
+            models.Index(
+                fields=["state"], condition=Q(kind="virtual"), name="search_virtual_state"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program_id} {self.kind} {self.location_id or self.state}"

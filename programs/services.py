@@ -1,9 +1,10 @@
-"""Writes to the catalogue: demo data, the curation workflow, verification, suggestions."""
+"""Writes to the catalogue: demo data, curation, suggestions, and the search table in step."""
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -19,11 +20,129 @@ from programs.models import (
     EditSuggestion,
     Location,
     Program,
+    ProgramSearch,
     WeeklySession,
 )
+from programs.querysets import IN_PERSON_DELIVERIES, VIRTUAL_DELIVERIES
+from programs.search import DAYS, day_mask, pack_fit_days, session_bit, term_bits
 from programs.workflow import WorkflowError, transition_problem
 
 BATCH_SIZE = 2000
+# The vocabularies the search table holds (accreditations are shown, never searched).
+SEARCH_RELATIONS = ("conditions", "modalities", "insurance", "languages", "populations")
+
+
+# --- The search table ----------------------------------------------------------------
+
+
+def program_search_refresh(*, program_ids: Iterable[int]) -> int:
+    """Rewrite the search rows of these programmes from the catalogue; returns rows written.
+
+    Call it after any write to a programme, its sites, sessions or vocabularies (the
+    services, the admin and the imports do). Unpublished and deleted programmes lose their
+    rows. A few queries per call whatever the number of programmes, so imports call it once.
+    """
+    ids = sorted(set(program_ids))
+    if not ids:
+        return 0
+    bits = {relation: term_bits(VOCABULARY_RELATIONS[relation]) for relation in SEARCH_RELATIONS}
+    written = 0
+    with transaction.atomic():
+        for chunk in _chunks(ids, BATCH_SIZE):
+            ProgramSearch.objects.filter(program_id__in=chunk).delete()
+            rows = list(_search_rows(chunk, bits))
+            ProgramSearch.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+            written += len(rows)
+    return written
+
+
+def program_search_rebuild() -> int:
+    """Rebuild the whole search table (after a migration, or a vocabulary term deleted)."""
+    with transaction.atomic():
+        ProgramSearch.objects.all().delete()
+        return program_search_refresh(program_ids=Program.objects.values_list("pk", flat=True))
+
+
+def _chunks(items: Sequence[int], size: int) -> Iterator[Sequence[int]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _search_rows(ids: Sequence[int], bits: dict[str, dict[int, int]]) -> Iterator[ProgramSearch]:
+    """Each published programme's anchor row, site rows and virtual rows (see ProgramSearch)."""
+    programs = list(
+        Program.objects.filter(pk__in=ids, status=Program.Status.PUBLISHED).values(
+            "pk",
+            "name",
+            "delivery",
+            "accepting_new_patients",
+            "min_age",
+            "max_age",
+            "hours_per_week",
+            "offers_php",
+            "sliding_scale",
+            "last_verified_on",
+        )
+    )
+    published = [program["pk"] for program in programs]
+    masks: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for relation in SEARCH_RELATIONS:
+        model = VOCABULARY_RELATIONS[relation]
+        through = getattr(Program, relation).through
+        for program_id, term_id in through.objects.filter(program_id__in=published).values_list(
+            "program_id", f"{model._meta.model_name}_id"
+        ):
+            masks[program_id][relation] |= 1 << bits[relation][term_id]
+    states: dict[int, list[str]] = defaultdict(list)
+    for program_id, code in Program.licensed_states.through.objects.filter(
+        program_id__in=published
+    ).values_list("program_id", "state_id"):
+        states[program_id].append(code)
+    schedules: dict[int, int] = defaultdict(int)
+    for program_id, weekday, start in WeeklySession.objects.filter(
+        program_id__in=published
+    ).values_list("program_id", "weekday", "start_time"):
+        schedules[program_id] |= 1 << session_bit(weekday, start)
+    sites: dict[int, list[tuple]] = defaultdict(list)
+    for row in Location.objects.filter(
+        program_id__in=published, latitude__isnull=False
+    ).values_list("pk", "program_id", "latitude", "longitude", "state"):
+        sites[row[1]].append(row)
+    for program in programs:
+        pk = program["pk"]
+        schedule = schedules[pk]
+        common = {
+            "program_id": pk,
+            "name": program["name"],
+            "in_person": program["delivery"] in IN_PERSON_DELIVERIES,
+            "virtual": program["delivery"] in VIRTUAL_DELIVERIES,
+            "accepting": program["accepting_new_patients"],
+            "min_age": program["min_age"],
+            "max_age": program["max_age"],
+            **{relation: masks[pk][relation] for relation in SEARCH_RELATIONS},
+            "schedule": schedule,
+            "session_days": sum(1 for day in DAYS if schedule & day_mask(day)),
+            "fit_days": pack_fit_days(schedule),
+            "hours_per_week": (
+                float(program["hours_per_week"]) if program["hours_per_week"] is not None else None
+            ),
+            "offers_php": program["offers_php"],
+            "sliding_scale": program["sliding_scale"],
+            "last_verified_on": program["last_verified_on"],
+        }
+        yield ProgramSearch(**common, kind=ProgramSearch.Kind.ANCHOR)
+        if common["virtual"]:
+            for code in states[pk]:
+                yield ProgramSearch(**common, kind=ProgramSearch.Kind.VIRTUAL, state=code)
+        for location_id, _program_id, latitude, longitude, state in sites[pk]:
+            yield ProgramSearch(
+                **common,
+                kind=ProgramSearch.Kind.SITE,
+                location_id=location_id,
+                latitude=latitude,
+                longitude=longitude,
+                state=state,
+            )
 
 
 def demo_programs_seed(
@@ -107,6 +226,7 @@ def _write_batch(batch: Iterable[DemoProgram]) -> int:
     WeeklySession.history.bulk_history_create(
         sessions, default_change_reason=reason, default_date=now
     )
+    program_search_refresh(program_ids=[program.pk for program in programs])
     return len(programs)
 
 
@@ -128,6 +248,7 @@ def program_transition(
             "status": Program.Status(to_status).label
         }
         locked.save(update_fields=["status", "updated_at"])
+        program_search_refresh(program_ids=[locked.pk])
     program.status = locked.status
     return locked
 
@@ -142,6 +263,7 @@ def program_verify(
         program._history_user = user
         program._change_reason = _("Verified with the programme")
         program.save(update_fields=["last_verified_on", "verified_by", "updated_at"])
+        program_search_refresh(program_ids=[program.pk])
     return program
 
 
@@ -196,6 +318,7 @@ def suggestion_accept(*, suggestion: EditSuggestion, user: AbstractBaseUser) -> 
             program._history_user = user
             program._change_reason = reason
             program.save()
+            program_search_refresh(program_ids=[program.pk])
         if (
             suggestion.kind == EditSuggestion.Kind.CLOSED
             and program.status != Program.Status.ARCHIVED

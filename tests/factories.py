@@ -19,6 +19,7 @@ from programs.models import (
     State,
     WeeklySession,
 )
+from programs.services import program_search_refresh
 
 
 def _add_terms(model: type, relation: str):
@@ -33,7 +34,21 @@ def _add_terms(model: type, relation: str):
     return factory.PostGeneration(hook)
 
 
-class ProgramFactory(factory.django.DjangoModelFactory):
+class SearchRefreshingFactory(factory.django.DjangoModelFactory):
+    """Keeps the search table in step, as every write path in the application does."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        super()._after_postgeneration(instance, create, results)
+        if create:
+            program_id = instance.pk if isinstance(instance, Program) else instance.program_id
+            program_search_refresh(program_ids=[program_id])
+
+
+class ProgramFactory(SearchRefreshingFactory):
     class Meta:
         model = Program
         skip_postgeneration_save = True
@@ -71,7 +86,7 @@ class ProgramFactory(factory.django.DjangoModelFactory):
             obj.licensed_states.set(State.objects.filter(code__in=extracted))
 
 
-class LocationFactory(factory.django.DjangoModelFactory):
+class LocationFactory(SearchRefreshingFactory):
     """Defaults to a real place: Manhattan, NY 10001."""
 
     class Meta:
@@ -86,7 +101,7 @@ class LocationFactory(factory.django.DjangoModelFactory):
     longitude = -73.9967
 
 
-class WeeklySessionFactory(factory.django.DjangoModelFactory):
+class WeeklySessionFactory(SearchRefreshingFactory):
     class Meta:
         model = WeeklySession
 

@@ -444,4 +444,8 @@ def synchronise(
     reason = options.change_reason
     program_history_bulk_record(created, update=False, reason=reason, now=writer.now)
     program_history_bulk_record(updated, update=True, reason=reason, now=writer.now)
+    # Imported here, not at the top: programs.services imports this module.
+    from programs.services import program_search_refresh
+
+    program_search_refresh(program_ids=[program.pk for program in created] + update_ids)
     return result

@@ -340,12 +340,15 @@ def test_property_satisfying_one_more_preference_never_lowers_the_score(
     assert after >= before
 
 
-def test_candidates_carry_the_same_relations_as_the_database(manhattan_program):
-    from matching.selectors import candidates_load, vocabulary_load
+def test_the_page_shown_carries_the_same_relations_as_the_database(manhattan_program):
+    from matching.selectors import programs_for_page
     from programs.models import Program
 
     bare = ProgramFactory(name="Bare IOP", conditions=[], insurance=[])
-    loaded = candidates_load(ids=[manhattan_program.pk, bare.pk], vocabulary=vocabulary_load())
+    relations = ["locations", "sessions", "conditions", "modalities", "insurance"]
+    loaded = programs_for_page(
+        ids=[manhattan_program.pk, bare.pk], relations=[*relations, "populations", "languages"]
+    )
     for program in (manhattan_program, bare):
         fresh = Program.objects.get(pk=program.pk)
         candidate = loaded[program.pk]
