@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_PROGRAMS ?= 300
 
-.PHONY: run test install lint migrate seed browsers messages clean bench bench-http
+.PHONY: run serve test install lint migrate seed browsers messages clean bench bench-http bench-two-servers
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,14 @@ messages: install
 run: seed messages
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+## Serve in production settings with gunicorn on $(HOST):$(PORT), behind your reverse proxy.
+## Needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL and DJANGO_CACHE_URL (README).
+WEB_CONCURRENCY ?= 2
+serve: install messages
+	DJANGO_DEBUG=0 $(BIN)/python manage.py collectstatic --noinput -v0
+	DJANGO_DEBUG=0 WEB_CONCURRENCY=$(WEB_CONCURRENCY) $(BIN)/gunicorn iopfinder.wsgi:application \
+		--bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY) --timeout 30 --graceful-timeout 20
+
 ## Chromium for the real-browser tests (Debian's package; Playwright's own download cannot work here).
 browsers:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
@@ -58,6 +66,10 @@ bench: install
 BENCH_PROGRAMS ?= 1000
 bench-http: install
 	$(BIN)/python benchmarks/http.py --programs $(BENCH_PROGRAMS)
+
+## Two gunicorn servers, one PostgreSQL, one Redis: limits, sessions and share links hold across both.
+bench-two-servers: install
+	$(BIN)/python benchmarks/two_servers.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache locale/*/LC_MESSAGES/*.mo

@@ -366,7 +366,11 @@ def main() -> None:
     )
     parser.add_argument("--rounds", type=int, default=90, help="requests of each kind")
     parser.add_argument("--max-seconds", type=float, default=300, help="stop measuring after")
-    parser.add_argument("--cache-url", default="", help="DJANGO_CACHE_URL, e.g. redis://…/5")
+    parser.add_argument(
+        "--cache-url",
+        default="redis://127.0.0.1:6379/5",
+        help="DJANGO_CACHE_URL (production settings require Redis)",
+    )
     parser.add_argument("--json", action="store_true", help="print the rows as JSON as well")
     args = parser.parse_args()
     if urlparse(args.server).hostname not in ("127.0.0.1", "localhost"):

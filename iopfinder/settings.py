@@ -145,13 +145,17 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 
-# Clinician accounts (matching/clinicians): where login lives, and how many failed
-# logins one account or one address may make before waiting (cache-based limiter).
+# Clinician accounts (matching/clinicians): where login lives, and how failed log-ins are
+# slowed (matching/clinicians/throttle.py): per account and client pair, a growing delay,
+# then after ATTEMPTS failures a cooldown; counts are forgotten after WINDOW seconds.
 LOGIN_URL = "clinicians:login"
 LOGIN_REDIRECT_URL = "shortlists:list"
 LOGOUT_REDIRECT_URL = "programs:home"
 LOGIN_THROTTLE_ATTEMPTS = int(os.environ.get("DJANGO_LOGIN_THROTTLE_ATTEMPTS", "5"))
 LOGIN_THROTTLE_WINDOW_SECONDS = int(os.environ.get("DJANGO_LOGIN_THROTTLE_WINDOW_SECONDS", "900"))
+LOGIN_THROTTLE_COOLDOWN_SECONDS = int(
+    os.environ.get("DJANGO_LOGIN_THROTTLE_COOLDOWN_SECONDS", "300")
+)
 
 # Email: printed to the console in development; SMTP when DJANGO_EMAIL_HOST is set.
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
@@ -268,6 +272,15 @@ LOGGING = {
 }
 
 
+# Clients are told apart by REMOTE_ADDR unless this many reverse proxies sit in front of us
+# (each appends to X-Forwarded-For); trusting the header blindly would let anyone dodge the
+# limits. One setting for DRF, django-ratelimit and the log-in limiter (iopfinder/client.py).
+TRUSTED_PROXY_COUNT = int(
+    os.environ.get("DJANGO_TRUSTED_PROXIES", os.environ.get("DJANGO_API_NUM_PROXIES", "0"))
+)
+RATELIMIT_IP_META_KEY = "iopfinder.client.client_address"
+
+
 def env_rate(name: str, default: str) -> str | None:
     """A throttle rate like ``120/minute`` from the environment; ``off`` turns it off."""
     value = os.environ.get(name, "").strip() or default
@@ -279,6 +292,12 @@ def env_rate(name: str, default: str) -> str | None:
         )
     return value
 
+
+# Account e-mails and sign-ups, per client address (share e-mails: per clinician), through
+# iopfinder/limits.py. Same format as the API rates; "off" turns one off.
+SIGNUP_RATE_LIMIT = env_rate("DJANGO_SIGNUP_RATE", "10/hour")
+PASSWORD_RESET_RATE_LIMIT = env_rate("DJANGO_PASSWORD_RESET_RATE", "5/hour")
+SHARE_EMAIL_RATE_LIMIT = env_rate("DJANGO_SHARE_EMAIL_RATE", "20/hour")
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -297,10 +316,10 @@ REST_FRAMEWORK = {
         "user": env_rate("DJANGO_API_THROTTLE_USER", "600/minute"),
         # Matching does the most work per request, so it has its own, lower limit.
         "match": env_rate("DJANGO_API_THROTTLE_MATCH", "30/minute"),
+        "share_email": SHARE_EMAIL_RATE_LIMIT,
     },
-    # Clients are told apart by REMOTE_ADDR unless this many proxies sit in front of us;
-    # trusting X-Forwarded-For blindly would let anyone dodge the limits.
-    "NUM_PROXIES": int(os.environ.get("DJANGO_API_NUM_PROXIES", "0")),
+    # The same client address as every other limit (iopfinder/client.py).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 
 # Cross-origin use of the public API (reads and matching only, never with cookies).
@@ -331,22 +350,44 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"TimeOfDayEnum": "programs.schedule.TimeOfDay"},
 }
 
-# Caches back rate limits and throttles. Production points DJANGO_CACHE_URL at Redis
-# (redis://127.0.0.1:6379/1) so every worker shares one count; development and tests use
-# an in-process cache.
-CACHE_URL = os.environ.get("DJANGO_CACHE_URL", "")
+# Caches back rate limits, DRF throttles and the log-in limiter. Production
+# must point DJANGO_CACHE_URL at Redis (redis://127.0.0.1:6379/1) so every worker and every
+# machine shares one count; development and tests use an in-process cache. Any other URL is
+# refused rather than quietly replaced by a per-process cache.
+CACHE_URL = os.environ.get("DJANGO_CACHE_URL", "").strip()
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(
+        f"DJANGO_CACHE_URL must be a Redis URL (redis://host:6379/1 or rediss://…); "
+        f"{CACHE_URL.split(':', 1)[0]}: is not supported."
+    )
+if not CACHE_URL and not DEBUG:
+    raise ImproperlyConfigured(
+        "DJANGO_CACHE_URL must be set to a Redis URL (redis://host:6379/1) when DJANGO_DEBUG "
+        "is off: rate limits and the log-in limiter must be shared by every worker."
+    )
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
-        if CACHE_URL.startswith(("redis://", "rediss://"))
+        {
+            "BACKEND": "iopfinder.cache.FailOpenRedisCache",
+            "LOCATION": CACHE_URL,
+            # Fail fast when Redis is down: limits fail open (see README), pages keep serving.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+        if CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
-# django-ratelimit's E003 ("not a shared cache") matters in production, where each worker
-# would count on its own: it is silenced in development only, and `manage.py check` fails in
-# production until DJANGO_CACHE_URL is set. W001 only says Django's own RedisCache is not on
-# its list, though it increments atomically as the rate limits need.
+# django-ratelimit's E003 ("not a shared cache") can only fire in development now, where the
+# in-process cache is fine. W001 only says Django's own RedisCache is not on its list, though
+# it increments atomically as the rate limits need.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + (["django_ratelimit.E003"] if DEBUG else [])
+# Limits fail open: with Redis down the site keeps serving (a crisis page must never fail
+# because a counter cannot be read): iopfinder/cache.py drops what it cannot reach.
+RATELIMIT_FAIL_OPEN = True
+
+# Catalogue history (django-simple-history) is recorded on every change. Turn it off only to
+# load a dump with loaddata: the dump already holds the history, and loading would add more.
+SIMPLE_HISTORY_ENABLED = env_bool("IOPFINDER_RECORD_HISTORY", True)
 
 # Edit suggestions from the public: at most this many per client address (django-ratelimit).
 SUGGESTION_RATE_LIMIT = os.environ.get("IOPFINDER_SUGGESTION_RATE_LIMIT", "5/h")

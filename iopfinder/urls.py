@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from iopfinder.health import healthz, readyz
+from matching.clinicians import views as clinician_views
 from programs.admin_views import quality_dashboard
 
 urlpatterns = [
@@ -18,6 +19,8 @@ urlpatterns = [
     path("shortlists/", include("matching.shortlists.urls")),
     path("s/", include("matching.shortlists.share_urls")),
     path("admin/quality/", quality_dashboard, name="admin_quality"),
+    # Before admin.site.urls so the admin's log-in answers 429 while a client must wait.
+    path("admin/login/", clinician_views.admin_login),
     path("admin/", admin.site.urls),
     path("api/v1/", include("iopfinder.api_urls")),
     # Open standards for 211 lines, referral platforms and EHRs (docs/interop.md).

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
+from iopfinder.limits import limit_posts
 from matching.forms import IntakeForm
 from matching.relax import relax_answers
 from matching.screening import Level, screen
 from matching.services import MatchResult, match_programs
+from matching.validation import crisis_answers
 
 MAX_PAGE = 1000
 OUTCOME_TEMPLATES = {
@@ -42,6 +46,14 @@ def _page_number(value: str | None) -> int:
 
 
 @sensitive_post_parameters()
+@limit_posts(
+    group="match",
+    # The match API's rate: the questionnaire must not be a way around it.
+    rate=lambda: settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["match"],
+    message=_("You have asked for several matches in a short time."),
+    # A crisis answer is never limited: the person must get the crisis lines.
+    exempt=lambda request: bool(crisis_answers(request.POST)),
+)
 def intake(request: HttpRequest) -> HttpResponse:
     """GET shows the questionnaire; POST screens (safety first) and ranks, or asks again."""
     if request.method != "POST":

@@ -162,7 +162,7 @@ def test_throttle_rates_proxies_and_cors_origins_come_from_the_environment():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == (
-        "{'anon': '10/second', 'user': '600/minute', 'match': None} "
+        "{'anon': '10/second', 'user': '600/minute', 'match': None, 'share_email': '20/hour'} "
         f"['{ORIGIN}', 'https://two.example.org'] False 1"
     )
 
@@ -171,7 +171,8 @@ def test_defaults_throttle_anonymous_clients_and_allow_no_origin():
     result = run_settings({}, PRINT_API_SETTINGS)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == (
-        "{'anon': '120/minute', 'user': '600/minute', 'match': '30/minute'} [] False 0"
+        "{'anon': '120/minute', 'user': '600/minute', 'match': '30/minute', "
+        "'share_email': '20/hour'} [] False 0"
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import schemathesis
 from django.core import signals
@@ -129,6 +131,20 @@ def test_schema_documents_each_error_response_in_the_shared_shape(openapi, path,
     assert set(error["required"]) == {"status", "code", "message", "errors"}
 
 
+def test_session_times_are_documented_as_they_are_sent(openapi, api_client, manhattan_program):
+    session = openapi["components"]["schemas"]["WeeklySession"]["properties"]
+    for name in ("start_time", "end_time"):
+        assert "format" not in session[name]  # OpenAPI's `time` would promise HH:MM:SS
+        pattern = session[name]["pattern"]
+    body = api_client.get(f"/api/v1/programs/{manhattan_program.slug}/").json()
+    sent = [
+        session[name]
+        for session in body["schedule"]["sessions"]
+        for name in ("start_time", "end_time")
+    ]
+    assert sent and all(re.fullmatch(pattern, value) for value in sent), sent
+
+
 def test_interactive_docs_are_served_from_the_package_not_a_cdn(client):
     page = client.get("/api/docs/")
     assert page.status_code == 200
@@ -188,3 +204,35 @@ def test_api_never_fails_and_always_answers_as_documented(
             response_schema_conformance,
         ]
     )
+
+
+# Every other operation (a signed-in clinician's shortlists), with a session and a CSRF token.
+clinician_schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application).exclude(
+    path_regex=r"^/api/v1/(programs|vocabularies|match)/"
+)
+CSRF = "f" * 32  # a well-formed CSRF secret, sent as both the cookie and the header
+
+
+@pytest.fixture
+def clinician_session(client, clinician_a, manhattan_program, no_throttling):
+    from matching.shortlists.services import shortlist_create
+
+    client.force_login(clinician_a.user)
+    shortlist_create(clinician=clinician_a, title="Fuzzed")
+    return {
+        "Cookie": f"sessionid={client.cookies['sessionid'].value}; csrftoken={CSRF}",
+        "X-CSRFToken": CSRF,
+    }
+
+
+@clinician_schema.parametrize()
+@settings(
+    max_examples=75,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+def test_clinician_api_never_fails_whatever_it_is_sent(
+    case, clinician_session, keep_test_connection
+):
+    case.call_and_validate(headers=clinician_session, checks=[not_a_server_error])

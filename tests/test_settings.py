@@ -1,6 +1,7 @@
 """Settings come from the environment; production refuses to start without a secret."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -41,6 +42,7 @@ def test_production_mode_starts_with_a_secret_key():
             "DJANGO_DEBUG": "false",
             "DJANGO_SECRET_KEY": "x" * 50,
             "DJANGO_ALLOWED_HOSTS": "iopfinder.example",
+            "DJANGO_CACHE_URL": "redis://127.0.0.1:6379/1",
         },
         "print(s.DEBUG, s.ALLOWED_HOSTS, s.SESSION_COOKIE_SECURE)",
     )
@@ -87,13 +89,30 @@ def run_check(env: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
-def test_production_checks_fail_until_rate_limits_have_a_shared_cache():
+def test_production_refuses_to_start_without_a_shared_cache():
     unshared = run_check({})
     assert unshared.returncode != 0
-    assert "django_ratelimit.E003" in unshared.stderr
+    assert "DJANGO_CACHE_URL must be set to a Redis URL" in unshared.stderr
 
     shared = run_check({"DJANGO_CACHE_URL": "redis://127.0.0.1:6379/1"})
     assert shared.returncode == 0, shared.stderr
+
+
+@pytest.mark.parametrize("debug", ["true", "false"])
+@pytest.mark.parametrize("url", ["memcached://127.0.0.1:11211", "locmem://", "redis:/oops"])
+def test_an_unsupported_cache_url_is_an_error_in_every_mode(debug, url):
+    result = run_check({"DJANGO_DEBUG": debug, "DJANGO_CACHE_URL": url})
+    assert result.returncode != 0
+    assert "DJANGO_CACHE_URL must be a Redis URL" in result.stderr
+
+
+def test_one_trusted_proxy_count_sets_every_limiter():
+    result = run_settings(
+        {"DJANGO_TRUSTED_PROXIES": "2"},
+        "print(s.TRUSTED_PROXY_COUNT, s.REST_FRAMEWORK['NUM_PROXIES'], s.RATELIMIT_IP_META_KEY)",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["2", "2", "iopfinder.client.client_address"]
 
 
 @pytest.mark.django_db
@@ -102,3 +121,38 @@ def test_a_browser_asking_for_a_language_without_a_catalogue_gets_english(client
     page = client.get("/", HTTP_ACCEPT_LANGUAGE="fr")
     assert page["Content-Language"] == "en"
     assert '<html lang="en"' in page.content.decode()
+
+
+def test_make_serve_collects_static_files_then_starts_gunicorn_on_localhost():
+    result = subprocess.run(
+        [shutil.which("make") or "make", "-n", "serve", "WEB_CONCURRENCY=5"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    commands = result.stdout
+    assert commands.index("collectstatic --noinput") < commands.index("gunicorn")
+    assert "DJANGO_DEBUG=0" in commands
+    assert "--bind 127.0.0.1:8000 --workers 5" in commands
+
+
+def test_check_deploy_is_clean_with_the_production_settings_a_deployment_sets():
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    production = {
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "a-long-random-secret-" + "x9" * 30,
+        "DJANGO_ALLOWED_HOSTS": "iopfinder.example",
+        "DJANGO_CACHE_URL": "redis://127.0.0.1:6379/1",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={**clean, **production},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from matching.clinicians.forms import ThrottledAdminLoginForm
 from matching.clinicians.models import Clinician
 from matching.clinicians.services import clinician_approve, clinician_unapprove
 
@@ -69,3 +70,7 @@ class ClinicianAdmin(admin.ModelAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
+
+
+# The admin's log-in is slowed after failures like the clinicians' (matching/clinicians/throttle.py).
+admin.site.login_form = ThrottledAdminLoginForm

@@ -5,18 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
+from iopfinder.client import client_address
 from matching.clinicians.models import Clinician
 from matching.clinicians.throttle import (
+    LoginWait,
     login_failure_record,
     login_failures_clear,
-    login_is_throttled,
+    login_wait,
 )
 
 
@@ -80,10 +83,8 @@ class ClinicianSignupForm(forms.Form):
         return value
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if get_user_model().objects.filter(username__iexact=email).exists():
-            raise ValidationError(_("An account with this email already exists. Log in instead."))
-        return email
+        # Whether the address has an account is not said here (see clinician_register).
+        return self.cleaned_data["email"].strip().lower()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -100,16 +101,63 @@ class ClinicianSignupForm(forms.Form):
         return data
 
 
-class ThrottledLoginForm(AuthenticationForm):
-    """Django's login form, counting failures and refusing to check after too many."""
+class LoginThrottleMixin:
+    """Counts failed log-ins per account and client; a pair that owes a wait is not checked."""
+
+    throttle_messages = {
+        "slowed": ngettext_lazy(
+            "Too many failed attempts. Wait %(seconds)d second and try again.",
+            "Too many failed attempts. Wait %(seconds)d seconds and try again.",
+            "seconds",
+        ),
+        "cooldown": ngettext_lazy(
+            "Too many failed attempts from here. Wait %(minutes)d minute and try again, "
+            "or reset your password.",
+            "Too many failed attempts from here. Wait %(minutes)d minutes and try again, "
+            "or reset your password.",
+            "minutes",
+        ),
+    }
+    # Clinicians log in by e-mail, kept lower-case; admin user names are matched as typed.
+    lowercase_username = True
+    request: Any
+    data: Any
+    cleaned_data: dict[str, Any]
+
+    def _throttled(self, wait: LoginWait) -> ValidationError:
+        if wait.cooldown:
+            minutes = max(round(wait.seconds / 60), 1)
+            return ValidationError(
+                self.throttle_messages["cooldown"], code="throttled", params={"minutes": minutes}
+            )
+        return ValidationError(
+            self.throttle_messages["slowed"], code="throttled", params={"seconds": wait.seconds}
+        )
+
+    def clean(self) -> dict[str, Any]:
+        username = (self.data.get("username") or "").strip().lower()
+        address = client_address(self.request) if self.request else ""
+        wait = login_wait(username=username, address=address)
+        if wait is not None:
+            raise self._throttled(wait)
+        if username and self.lowercase_username:
+            # Accounts are keyed by lower-case email; people type capitals.
+            self.cleaned_data["username"] = username
+        try:
+            data = super().clean()  # type: ignore[misc]
+        except ValidationError:
+            login_failure_record(username=username, address=address)
+            raise
+        login_failures_clear(username=username, address=address)
+        return data
+
+
+class ThrottledLoginForm(LoginThrottleMixin, AuthenticationForm):
+    """Django's login form, slowed down after failures for one account and client."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _("That email and password don't match an account."),
-        "throttled": _(
-            "Too many failed attempts. Wait %(minutes)d minutes and try again, "
-            "or reset your password."
-        ),
     }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -117,25 +165,13 @@ class ThrottledLoginForm(AuthenticationForm):
         self.fields["username"].label = _("Email")
         self.fields["username"].widget.attrs["autocomplete"] = "email"
 
-    def _address(self) -> str:
-        return self.request.META.get("REMOTE_ADDR", "") if self.request else ""
 
-    def clean(self) -> dict[str, Any]:
-        username = (self.data.get("username") or "").strip().lower()
-        address = self._address()
-        if login_is_throttled(username=username, address=address):
-            raise ValidationError(
-                self.error_messages["throttled"],
-                code="throttled",
-                params={"minutes": max(settings.LOGIN_THROTTLE_WINDOW_SECONDS // 60, 1)},
-            )
-        if username:
-            # Accounts are keyed by lower-case email; people type capitals.
-            self.cleaned_data["username"] = username
-        try:
-            data = super().clean()
-        except ValidationError:
-            login_failure_record(username=username, address=address)
-            raise
-        login_failures_clear(username=username)
-        return data
+class ThrottledAdminLoginForm(LoginThrottleMixin, AdminAuthenticationForm):
+    """The admin's login form with the same slowdown as the clinicians' one."""
+
+    lowercase_username = False
+
+
+def login_form_throttled(form: Any) -> bool:
+    """True when a bound login form was refused because its client must wait."""
+    return any(error.code == "throttled" for error in form.non_field_errors().as_data())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -9,18 +11,30 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
-from matching.clinicians.forms import ClinicianSignupForm, ThrottledLoginForm
+from iopfinder.limits import limit_posts
+from matching.clinicians.forms import (
+    ClinicianSignupForm,
+    ThrottledLoginForm,
+    login_form_throttled,
+)
 from matching.clinicians.selectors import clinician_for_user
 from matching.clinicians.services import clinician_register
 
 
 @sensitive_post_parameters("password1", "password2")
+@limit_posts(
+    group="signup",
+    rate=lambda: settings.SIGNUP_RATE_LIMIT,
+    message=_("Several sign-ups have come from here already."),
+)
 def signup(request: HttpRequest) -> HttpResponse:
     form = ClinicianSignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        # An e-mail that already has an account gets the same answer (and a note by e-mail).
         try:
             clinician_register(
                 email=data["email"],
@@ -66,8 +80,7 @@ class LoginView(BadRequestOnInvalidForm, auth_views.LoginView):
 
     def form_invalid(self, form: Form) -> HttpResponse:
         response = super().form_invalid(form)
-        throttled = any(error.code == "throttled" for error in form.non_field_errors().as_data())
-        response.status_code = 429 if throttled else 400
+        response.status_code = 429 if login_form_throttled(form) else 400
         return response
 
 
@@ -83,11 +96,17 @@ class PasswordResetConfirmView(BadRequestOnInvalidForm, auth_views.PasswordReset
     pass
 
 
-password_reset = PasswordResetView.as_view(
-    template_name="clinicians/password_reset_form.html",
-    email_template_name="clinicians/password_reset_email.txt",
-    subject_template_name="clinicians/password_reset_subject.txt",
-    success_url=reverse_lazy("clinicians:password_reset_done"),
+password_reset = limit_posts(
+    group="password-reset",
+    rate=lambda: settings.PASSWORD_RESET_RATE_LIMIT,
+    message=_("Several password reset e-mails have been asked for from here already."),
+)(
+    PasswordResetView.as_view(
+        template_name="clinicians/password_reset_form.html",
+        email_template_name="clinicians/password_reset_email.txt",
+        subject_template_name="clinicians/password_reset_subject.txt",
+        success_url=reverse_lazy("clinicians:password_reset_done"),
+    )
 )
 password_reset_done = auth_views.PasswordResetDoneView.as_view(
     template_name="clinicians/password_reset_done.html"
@@ -99,3 +118,12 @@ password_reset_confirm = PasswordResetConfirmView.as_view(
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="clinicians/password_reset_complete.html"
 )
+
+
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The admin's log-in (slowed like ours, see admin.py), answering 429 while a client waits."""
+    response = admin.site.login(request)
+    form = (getattr(response, "context_data", None) or {}).get("form")
+    if request.method == "POST" and form is not None and login_form_throttled(form):
+        response.status_code = 429
+    return response

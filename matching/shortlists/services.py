@@ -133,9 +133,19 @@ def shortlist_reorder(*, shortlist: Shortlist, item_ids: list[int]) -> list[Shor
     """Put the programmes in the given order; the ids must be exactly the list's items."""
     with transaction.atomic():
         items = {item.pk: item for item in shortlist.items.select_for_update()}
-        if len(item_ids) != len(set(item_ids)) or set(item_ids) != set(items):
+        if len(item_ids) != len(set(item_ids)):
             raise ValidationError(
                 {"item_ids": _("Give every programme on the shortlist exactly once.")}
+            )
+        if set(item_ids) != set(items):
+            # Empty, or made before a programme was added or removed elsewhere (another tab).
+            raise ValidationError(
+                {
+                    "item_ids": _(
+                        "The list must hold every programme on the shortlist exactly once; "
+                        "it has changed since it was loaded, so reload it and try again."
+                    )
+                }
             )
         ordered = [items[item_id] for item_id in item_ids]
         for position, item in enumerate(ordered):

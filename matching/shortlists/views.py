@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -14,9 +15,11 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from iopfinder.limits import limit_posts
 from matching.clinicians.access import approved_clinician_required
 from matching.clinicians.models import Clinician
 from matching.forms import IntakeForm
@@ -145,9 +148,7 @@ def shortlist_remove(
         shortlist_delete(shortlist=shortlist)
         messages.success(request, _("Shortlist deleted. Its patient link no longer works."))
         return redirect("shortlists:list")
-    return render(
-        request, "shortlists/shortlist_confirm_delete.html", {"shortlist": shortlist}
-    )
+    return render(request, "shortlists/shortlist_confirm_delete.html", {"shortlist": shortlist})
 
 
 def _target_shortlist(
@@ -310,6 +311,12 @@ def share_revoke(request: HttpRequest, shortlist_id: int, *, clinician: Clinicia
 
 @require_POST
 @approved_clinician_required
+@limit_posts(
+    group="share-email",
+    key="user",
+    rate=lambda: settings.SHARE_EMAIL_RATE_LIMIT,
+    message=_lazy("You have e-mailed several links already."),
+)
 def share_send(request: HttpRequest, shortlist_id: int, *, clinician: Clinician) -> HttpResponse:
     """Email the current patient link; the address is used once and not stored."""
     shortlist = shortlist_get(clinician=clinician, shortlist_id=shortlist_id, with_items=False)

@@ -100,11 +100,21 @@ class LocationSerializer(serializers.Serializer):
     longitude = serializers.FloatField(read_only=True, allow_null=True)
 
 
+@extend_schema_field(
+    {"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d$", "example": "09:30"}
+)
+class ClockTimeField(serializers.TimeField):
+    """A time of day sent as 24-hour HH:MM, and documented so (not OpenAPI's HH:MM:SS time)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%H:%M", **kwargs)
+
+
 class WeeklySessionSerializer(serializers.Serializer):
     weekday = serializers.IntegerField(read_only=True, help_text="0 is Monday, 6 is Sunday.")
     weekday_label = serializers.CharField(source="get_weekday_display", read_only=True)
-    start_time = serializers.TimeField(format="%H:%M", read_only=True)
-    end_time = serializers.TimeField(format="%H:%M", read_only=True)
+    start_time = ClockTimeField(read_only=True)
+    end_time = ClockTimeField(read_only=True)
     label = serializers.CharField(read_only=True)
     time_of_day = serializers.SerializerMethodField(
         help_text="The band the session starts in, as the directory's `time` filter uses it."

@@ -19,6 +19,8 @@ from rest_framework.exceptions import APIException
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from iopfinder.api_errors import ErrorSerializer, error_responses
@@ -276,6 +278,10 @@ class ShortlistShareAPI(ClinicianAPIView):
 
 
 class ShortlistShareEmailAPI(ClinicianAPIView):
+    # E-mails go to people outside the site: the same per-clinician limit as the HTML form.
+    throttle_classes = [*api_settings.DEFAULT_THROTTLE_CLASSES, ScopedRateThrottle]
+    throttle_scope = "share_email"
+
     @extend_schema(
         tags=TAGS,
         summary="Email the live patient link",

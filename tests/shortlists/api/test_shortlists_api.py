@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 
 from matching.shortlists.models import ShareLink, Shortlist
-from tests.factories import ProgramFactory
+from tests.factories import ProgramFactory, ShortlistItemFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -117,6 +117,11 @@ def test_delete_shortlist(client_a, shortlist_a):
         ("post", "{list}/reorder/", {"item_ids": []}, "item_ids", "exactly once"),
         ("post", "{list}/reorder/", {"item_ids": "ITEMS_TWICE"}, "item_ids", "exactly once"),
         ("post", "{list}/reorder/", {"item_ids": ["a"]}, "item_ids", "valid integer"),
+        ("post", "{list}/reorder/", {"item_ids": "STALE"}, "item_ids", "reload it"),
+        ("post", "{list}/reorder/", {"item_ids": "FOREIGN"}, "item_ids", "reload it"),
+        ("post", "{list}/reorder/", {}, "item_ids", "required"),
+        ("post", "{list}/reorder/", {"item_ids": None}, "item_ids", "null"),
+        ("post", "{list}/reorder/", {"item_ids": 3}, "item_ids", "list"),
         ("post", "{list}/share/", {"days": 0}, "days", "greater than or equal to 1"),
         ("post", "{list}/share/", {"days": 91}, "days", "less than or equal to 90"),
         ("post", "{list}/share/", {"days": "soon"}, "days", "valid integer"),
@@ -143,6 +148,11 @@ def test_bad_input_gets_a_400_naming_the_field_and_changes_nothing(
     }
     if data.get("item_ids") == "ITEMS_TWICE":
         data["item_ids"] = [items[0].pk, items[0].pk]
+    if data.get("item_ids") == "STALE":  # the order as loaded, before one was removed
+        data["item_ids"] = [items[1].pk, items[0].pk]
+        items[1].delete()
+    if data.get("item_ids") == "FOREIGN":  # another shortlist's item in place of one of ours
+        data["item_ids"] = [items[1].pk, ShortlistItemFactory().pk]
     before = (
         list(Shortlist.objects.values()),
         list(shortlist_a.items.values()),

@@ -1,0 +1,241 @@
+"""Load: 50 concurrent clients for 60 s over a realistic mix, against gunicorn, PostgreSQL, Redis.
+
+    .venv/bin/python benchmarks/load.py                      # 10,000 programmes, 50 clients, 60 s
+    .venv/bin/python benchmarks/load.py --keep               # keep/reuse the seeded database
+
+Like benchmarks/http.py it makes (or, with --keep, reuses) its own database on the local
+PostgreSQL server, collects static files, and runs gunicorn (--workers) with production
+settings; it starts a Redis of its own for the cache. API throttles are off (one client address
+plays fifty people). Each client thread, until the time is up, picks a request by weight:
+
+- directory 50%: ``/programs/?near=ZIP&radius=25&condition=depression&insurance=aetna``;
+- programme 25%: ``/programs/<slug>/`` (HTML);
+- match 15%: ``POST /api/v1/match/`` (benchmarks/http.py's typical intake);
+- share 5%: a patient's share page ``/s/<token>/``;
+- edit 5%: a signed-in clinician renames a shortlist (``PATCH /api/v1/shortlists/<id>/``).
+
+It prints throughput and p50/p95/p99 per kind and in all, and counts errors (any status other
+than the one expected). Targets: 0 errors, p95 <= 300 ms, >= 150 requests/s. 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != HERE]
+sys.path.insert(0, str(ROOT))
+
+import argparse  # noqa: E402
+import http.client  # noqa: E402
+import json  # noqa: E402
+import random  # noqa: E402
+import shutil  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+import uuid  # noqa: E402
+from collections import defaultdict  # noqa: E402
+from urllib.parse import urlparse  # noqa: E402
+
+from benchmarks import _common  # noqa: E402
+from benchmarks import http as bench  # noqa: E402
+from benchmarks.two_servers import Browser, start_redis  # noqa: E402
+
+HOST = bench.HOST
+CLINICIANS = 5
+MIX = {"directory": 50, "programme": 25, "match": 15, "share": 5, "edit": 5}
+SETUP = """
+from matching.clinicians.services import clinician_approve, clinician_register
+for number in range({count}):
+    clinician = clinician_register(email=f"load{{number}}@clinic.example",
+        password="quiet-harbor-lantern-42", name=f"Load {{number}}", credentials="LCSW",
+        organisation="Benchmark")
+    if clinician is not None:
+        clinician_approve(clinician=clinician)
+"""
+
+
+class Fixture:
+    """What the clients need: slugs, signed-in clinicians with a shortlist, share paths."""
+
+    def __init__(self, port: int, slugs: list[str]) -> None:
+        self.slugs = slugs
+        self.editors: list[tuple[dict[str, str], int]] = []
+        self.shares: list[str] = []
+        for number in range(CLINICIANS):
+            browser = Browser()
+            browser.call(port, "GET", "/clinicians/login/")
+            form = {
+                "username": f"load{number}@clinic.example",
+                "password": "quiet-harbor-lantern-42",
+                "csrfmiddlewaretoken": browser.cookies.get("csrftoken", ""),
+            }
+            assert browser.call(port, "POST", "/clinicians/login/", data=form).status_code == 302
+            made = browser.call(port, "POST", "/api/v1/shortlists/", json={"title": "Load"})
+            shortlist_id = made.json()["id"]
+            for slug in slugs[number * 3 : number * 3 + 3]:
+                browser.call(
+                    port,
+                    "POST",
+                    f"/api/v1/shortlists/{shortlist_id}/items/",
+                    json={"program": slug},
+                )
+            link = browser.call(port, "POST", f"/api/v1/shortlists/{shortlist_id}/share/", json={})
+            self.shares.append(urlparse(link.json()["url"]).path)
+            headers = {
+                "Cookie": "; ".join(f"{k}={v}" for k, v in browser.cookies.items()),
+                "X-CSRFToken": browser.cookies["csrftoken"],
+                "Referer": f"https://{HOST}/",
+                "Origin": f"https://{HOST}",
+            }
+            self.editors.append((headers, shortlist_id))
+
+
+def one_request(port: int, kind: str, fixture: Fixture, rng: random.Random) -> tuple[int, float]:
+    headers = dict(bench.HEADERS)
+    body = None
+    expected = 200
+    if kind == "directory":
+        method, path = "GET", bench.directory_path(rng.choice(bench.ZIPS))
+    elif kind == "programme":
+        method, path = "GET", f"/programs/{rng.choice(fixture.slugs)}/"
+    elif kind == "match":
+        method, path = "POST", "/api/v1/match/"
+        body = bench.match_body(rng.choice(bench.ZIPS), broad=False)
+    elif kind == "share":
+        method, path = "GET", rng.choice(fixture.shares)
+    else:
+        extra, shortlist_id = rng.choice(fixture.editors)
+        headers.update(extra)
+        method, path = "PATCH", f"/api/v1/shortlists/{shortlist_id}/"
+        body = {"title": f"Load {rng.randrange(10**6)}"}
+    payload = None
+    if body is not None:
+        payload = json.dumps(body).encode()
+        headers["Content-Type"] = "application/json"
+    started = time.perf_counter()
+    connection = http.client.HTTPConnection(HOST, port, timeout=bench.REQUEST_TIMEOUT_S)
+    try:
+        connection.request(method, path, body=payload, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        status = response.status
+    except OSError:
+        status = 0
+    finally:
+        connection.close()
+    elapsed = (time.perf_counter() - started) * 1000
+    return (200 if status == expected else status or -1), elapsed
+
+
+def run_load(
+    port: int, fixture: Fixture, clients: int, seconds: float
+) -> tuple[dict[str, list[float]], dict[str, list[int]], float]:
+    timings: dict[str, list[float]] = defaultdict(list)
+    errors: dict[str, list[int]] = defaultdict(list)
+    lock = threading.Lock()
+    kinds, weights = list(MIX), list(MIX.values())
+    deadline = time.monotonic() + seconds
+
+    def client(seed: int) -> None:
+        rng = random.Random(seed)
+        while time.monotonic() < deadline:
+            kind = rng.choices(kinds, weights)[0]
+            status, elapsed = one_request(port, kind, fixture, rng)
+            with lock:
+                timings[kind].append(elapsed)
+                if status != 200:
+                    errors[kind].append(status)
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client, args=(seed,)) for seed in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return timings, errors, time.monotonic() - started
+
+
+def percentile(samples: list[float], share: float) -> float:
+    if len(samples) < 2:
+        return samples[0] if samples else 0.0
+    return statistics.quantiles(samples, n=100, method="inclusive")[round(share * 100) - 1]
+
+
+def report(timings: dict[str, list[float]], errors: dict[str, list[int]], took: float) -> None:
+    total = sum(len(samples) for samples in timings.values())
+    print(
+        f"{'kind':<10} {'requests':>8} {'req/s':>7} {'errors':>6} {'p50':>7} {'p95':>7} {'p99':>7}"
+    )
+    every: list[float] = []
+    for kind in [*MIX]:
+        samples = timings.get(kind, [])
+        every += samples
+        print(
+            f"{kind:<10} {len(samples):>8} {len(samples) / took:>7.1f} {len(errors.get(kind, [])):>6} "
+            f"{percentile(samples, 0.5):>7.0f} {percentile(samples, 0.95):>7.0f} "
+            f"{percentile(samples, 0.99):>7.0f}"
+        )
+    failed = sum(len(codes) for codes in errors.values())
+    print(
+        f"{'all':<10} {total:>8} {total / took:>7.1f} {failed:>6} {percentile(every, 0.5):>7.0f} "
+        f"{percentile(every, 0.95):>7.0f} {percentile(every, 0.99):>7.0f}   (ms; {took:.1f} s)"
+    )
+    if failed:
+        print("error statuses:", {kind: sorted(set(codes)) for kind, codes in errors.items()})
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--programs", type=int, default=10_000)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--keep", action="store_true", help="keep and reuse the seeded database")
+    args = parser.parse_args()
+    if urlparse(args.server).hostname not in ("127.0.0.1", "localhost"):
+        raise SystemExit("--server must be a local PostgreSQL server")
+
+    name = f"iop_bench_load_{args.programs}" if args.keep else f"iop_bench_{uuid.uuid4().hex[:8]}"
+    url = bench.database_url(args.server, name)
+    workdir = Path(tempfile.mkdtemp(prefix="iop_load_"))
+    redis_port = bench.free_port()
+    redis = start_redis(redis_port)
+    server: subprocess.Popen | None = None
+    bench.WORKERS = args.workers
+    try:
+        env = bench.server_env(url, workdir / "static", f"redis://{HOST}:{redis_port}/0")
+        bench.prepare_database(url, args.programs, env, reuse=args.keep)
+        bench.manage(env, "shell", "-c", SETUP.format(count=CLINICIANS))
+        bench.manage(env, "collectstatic", "--noinput", "-v0")
+        slugs = bench.published_slugs(url, 200)
+        port = bench.free_port()
+        log = workdir / "gunicorn.log"
+        server = bench.start_gunicorn(env, port, log)
+        bench.wait_until_ready(server, port, log)
+        fixture = Fixture(port, slugs)
+        timings, errors, took = run_load(port, fixture, args.clients, args.seconds)
+    finally:
+        if server is not None:
+            bench.stop_gunicorn(server)
+        redis.terminate()
+        redis.wait(timeout=10)
+        shutil.rmtree(workdir, ignore_errors=True)
+        if not args.keep:
+            _common.drop_database(url)
+
+    print(
+        f"Load: {args.clients} clients for {args.seconds:.0f} s, gunicorn {args.workers} workers, "
+        f"production settings, PostgreSQL, Redis, {args.programs} programmes"
+    )
+    report(timings, errors, took)
+
+
+if __name__ == "__main__":
+    main()
