@@ -206,3 +206,12 @@ def catalogue(db):
     draft = ProgramFactory(name="Draft IOP", status=Program.Status.DRAFT, conditions=["depression"])
     LocationFactory(program=draft)
     return {"nyc": nyc, "newark": newark, "austin": austin, "virtual": virtual}
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A test that asked for Spanish must not leave it active for the next test in the worker."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
