@@ -8,6 +8,7 @@ parameter, 404 for an unknown id, 429 when throttled.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
@@ -172,6 +173,12 @@ class HsdsView(APIView):
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 
+    @staticmethod
+    def paged(params: dict[str, Any], items: Any, to_dict: Callable[[Any], Any]) -> Response:
+        """One page of ``items`` in the standard's envelope (page, per_page, total_items…)."""
+        page = result_page(items=items, number=params["page"], size=params["per_page"])
+        return Response(mapping.page_envelope(page, [to_dict(item) for item in page.items]))
+
 
 class ApiMetaView(HsdsView):
     @extend_schema(
@@ -203,12 +210,7 @@ class ServiceListView(HsdsView):
     def get(self, request: Request) -> Response:
         params = self.query(request)
         programs = hsds_service_filter(query=params["query"], full=params["full"])
-        page = result_page(items=programs, number=params["page"], size=params["per_page"])
-        return Response(
-            mapping.page_envelope(
-                page, [mapping.service_dict(p, full=params["full"]) for p in page.items]
-            )
-        )
+        return self.paged(params, programs, lambda p: mapping.service_dict(p, full=params["full"]))
 
 
 class ServiceDetailView(HsdsView):
@@ -235,11 +237,8 @@ class ServiceAtLocationListView(HsdsView):
     def get(self, request: Request) -> Response:
         params = self.query(request)
         locations = hsds_service_at_location_filter(query=params["query"])
-        page = result_page(items=locations, number=params["page"], size=params["per_page"])
-        return Response(
-            mapping.page_envelope(
-                page, [mapping.service_at_location_dict(loc.program, loc) for loc in page.items]
-            )
+        return self.paged(
+            params, locations, lambda loc: mapping.service_at_location_dict(loc.program, loc)
         )
 
 
@@ -269,10 +268,7 @@ class OrganizationListView(HsdsView):
     def get(self, request: Request) -> Response:
         params = self.query(request)
         organizations = hsds_organizations(search=params["search"])
-        page = result_page(items=organizations, number=params["page"], size=params["per_page"])
-        return Response(
-            mapping.page_envelope(page, [mapping.organization_dict(name) for _, name in page.items])
-        )
+        return self.paged(params, organizations, lambda item: mapping.organization_dict(item[1]))
 
 
 class OrganizationDetailView(HsdsView):
@@ -313,14 +309,7 @@ class TaxonomyListView(HsdsView):
     )
     def get(self, request: Request) -> Response:
         params = self.query(request)
-        page = result_page(
-            items=hsds_taxonomies(search=params["search"]),
-            number=params["page"],
-            size=params["per_page"],
-        )
-        return Response(
-            mapping.page_envelope(page, [mapping.taxonomy_dict(item) for item in page.items])
-        )
+        return self.paged(params, hsds_taxonomies(search=params["search"]), mapping.taxonomy_dict)
 
 
 class TaxonomyDetailView(HsdsView):
@@ -357,8 +346,7 @@ class TaxonomyTermListView(HsdsView):
         terms = hsds_terms(
             search=params["search"], taxonomy_id=str(params.get("taxonomy_id") or "")
         )
-        page = result_page(items=terms, number=params["page"], size=params["per_page"])
-        return Response(mapping.page_envelope(page, [_term(term) for term in page.items]))
+        return self.paged(params, terms, _term)
 
 
 class TaxonomyTermDetailView(HsdsView):
