@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, NamedTuple
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
 from matching.intake import (
@@ -54,6 +56,64 @@ FREQUENCY = [
     ("2", _("More than half the days")),
     ("3", _("Nearly every day")),
 ]
+
+
+PHQ9_NAMES = [f"phq9_{index}" for index in range(1, 10)]
+GAD7_NAMES = [f"gad7_{index}" for index in range(1, 8)]
+
+
+class Step(NamedTuple):
+    """One page of the questionnaire: a view over some of the form's fields."""
+
+    number: int
+    title: str
+    names: tuple[str, ...]
+
+
+# Safety first (a crisis answer ends the questionnaire at once), then what help, then
+# practicalities. Every field belongs to exactly one step (a test proves it).
+STEPS = (
+    Step(1, _("Your safety"), tuple(SAFETY_QUESTIONS)),
+    Step(
+        2,
+        _("What you'd like help with"),
+        ("conditions", "main_condition", "substance_use", "severity", *PHQ9_NAMES, *GAD7_NAMES),
+    ),
+    Step(3, _("Where and when"), ("format", "location", "radius", "availability")),
+    Step(
+        4,
+        _("Paying and preferences"),
+        (
+            "insurance",
+            "insurance_required",
+            "goals",
+            "therapies",
+            "age",
+            "language",
+            "language_required",
+            "populations",
+            "accept_waitlist",
+        ),
+    ),
+)
+LAST_STEP = STEPS[-1].number
+
+
+def requested_step(data: Mapping[str, Any]) -> int | None:
+    """The step a POST was sent from; None for a whole-form post (results page, API-like)."""
+    value = data.get("step")
+    if value is None:
+        return None
+    try:
+        return max(1, min(int(value), LAST_STEP))
+    except (TypeError, ValueError):
+        return 1  # a tampered step starts again from safety, never skips it
+
+
+def moves_between_steps(data: Mapping[str, Any]) -> bool:
+    """Whether a POST only moves between pages (no matching runs, so no rate limit)."""
+    step = requested_step(data)
+    return step is not None and (data.get("nav") == "back" or step < LAST_STEP)
 
 
 class YesNoField(forms.TypedChoiceField):
@@ -282,6 +342,7 @@ class IntakeForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.intake: Intake | None = None
+        self.step = STEPS[0]
         for index in range(9):
             self.fields[f"phq9_{index + 1}"] = forms.ChoiceField(
                 label=PHQ9_ITEMS[index], choices=FREQUENCY, required=False, widget=forms.RadioSelect
@@ -302,10 +363,46 @@ class IntakeForm(forms.Form):
         return [self[name] for name in rest]
 
     def phq9_fields(self) -> list[forms.BoundField]:
-        return [self[f"phq9_{index}"] for index in range(1, 10)]
+        return [self[name] for name in PHQ9_NAMES]
 
     def gad7_fields(self) -> list[forms.BoundField]:
-        return [self[f"gad7_{index}"] for index in range(1, 8)]
+        return [self[name] for name in GAD7_NAMES]
+
+    # --- The questionnaire as steps: one form, shown a page at a time -----------------
+
+    def steps(self) -> tuple[Step, ...]:
+        return STEPS
+
+    def step_fields(self) -> list[forms.BoundField]:
+        """The current step's questions, other than those its template lays out itself."""
+        laid_out = {*SAFETY_QUESTIONS, *PHQ9_NAMES, *GAD7_NAMES}
+        return [self[name] for name in self.step.names if name not in laid_out]
+
+    def carried_fields(self) -> list[forms.BoundField]:
+        """Every answer from the other steps, carried as hidden fields and re-validated."""
+        return [field for field in self if field.name not in self.step.names]
+
+    def first_step_with_errors(self, *, through: int) -> Step | None:
+        """The first step up to ``through`` with an answer to fix (hidden answers included)."""
+        self.is_valid()
+        for step in STEPS[:through]:
+            if any(name in self.errors for name in step.names):
+                return step
+        if through == LAST_STEP and self.errors:
+            return STEPS[-1]  # a message about no one field: shown on the last step
+        return None
+
+    def show_step(self, number: int, *, with_errors: bool) -> None:
+        """Show one step; only its own messages (or none, on a first visit) are displayed."""
+        self.step = STEPS[max(1, min(number, LAST_STEP)) - 1]
+        if not self.is_bound:
+            return
+        self.is_valid()
+        shown = set(self.step.names) if with_errors else set()
+        if with_errors and self.step.number == LAST_STEP:
+            shown.add(NON_FIELD_ERRORS)
+        for name in [name for name in self.errors if name not in shown]:
+            del self.errors[name]
 
     def _scale(self, prefix: str, count: int, name: str) -> tuple[int, ...] | None:
         answers = [self.cleaned_data.get(f"{prefix}_{index}") for index in range(1, count + 1)]

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
 from iopfinder.limits import limit_posts
-from matching.forms import IntakeForm
+from matching.forms import LAST_STEP, IntakeForm, moves_between_steps, requested_step
 from matching.relax import relax_answers
 from matching.screening import Level, screen
 from matching.services import MatchResult, match_programs
@@ -51,15 +51,14 @@ def _page_number(value: str | None) -> int:
     # The match API's rate: the questionnaire must not be a way around it.
     rate=lambda: settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["match"],
     message=_("You have asked for several matches in a short time."),
-    # A crisis answer is never limited: the person must get the crisis lines.
-    exempt=lambda request: bool(crisis_answers(request.POST)),
+    # A crisis answer is never limited: the person must get the crisis lines. Moving between
+    # the questionnaire's pages ranks nothing, so it is not counted either.
+    exempt=lambda request: bool(crisis_answers(request.POST)) or moves_between_steps(request.POST),
 )
 def intake(request: HttpRequest) -> HttpResponse:
-    """GET shows the questionnaire; POST screens (safety first) and ranks, or asks again."""
+    """GET shows the first step; POST screens (safety first), then ranks or shows a step."""
     if request.method != "POST":
-        response = render(request, "matching/intake_form.html", {"form": IntakeForm()})
-        add_never_cache_headers(response)
-        return response
+        return render_step(request, form=IntakeForm(), step=1)
 
     data = request.POST
     form = IntakeForm(data)
@@ -70,11 +69,29 @@ def intake(request: HttpRequest) -> HttpResponse:
         intake = form.screened_intake()
     # A crisis answer wins over every other answer, valid or not, and over "Change my answers".
     crisis = intake is not None and screen(intake).level == Level.CRISIS
-    if intake is not None and (crisis or not data.get("edit")):
+    step = requested_step(data)
+    if crisis or (intake is not None and step is None and not data.get("edit")):
         page = _page_number(data.get("page"))
         return render_match(request, form=form, result=match_programs(intake=intake, page=page))
-    # Answers to fix are a 400; "Change my answers" shows the filled form as it was.
-    status = 400 if form.errors else 200
+    if data.get("edit"):
+        # "Change my answers" starts again at the first step, every answer filled in.
+        return render_step(request, form=form, step=1)
+    if step is not None and data.get("nav") == "back":
+        return render_step(request, form=form, step=step - 1)
+    # Every answer so far is checked again, hidden ones too: a step with one to fix is shown.
+    to_fix = form.first_step_with_errors(through=step or LAST_STEP)
+    if to_fix is not None:
+        return render_step(request, form=form, step=to_fix.number, status=400)
+    if intake is None or (step is not None and step < LAST_STEP):
+        return render_step(request, form=form, step=(step or 0) + 1)
+    return render_match(request, form=form, result=match_programs(intake=intake))
+
+
+def render_step(
+    request: HttpRequest, *, form: IntakeForm, step: int, status: int = 200
+) -> HttpResponse:
+    """One page of the questionnaire: its questions, with every other answer carried hidden."""
+    form.show_step(step, with_errors=status == 400)
     response = render(request, "matching/intake_form.html", {"form": form}, status=status)
     add_never_cache_headers(response)
     return response

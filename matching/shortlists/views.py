@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from iopfinder.limits import limit_posts
 from matching.clinicians.access import approved_clinician_required
 from matching.clinicians.models import Clinician
-from matching.forms import IntakeForm
+from matching.forms import LAST_STEP, IntakeForm
 from matching.screening import Level
 from matching.services import match_programs
 from matching.shortlists.answers import match_answers_summary
@@ -58,7 +58,7 @@ from matching.shortlists.services import (
     shortlist_item_remove,
     shortlist_update,
 )
-from matching.views import render_match
+from matching.views import render_match, render_step
 
 
 def _error_messages(error: ValidationError) -> list[str]:
@@ -222,8 +222,8 @@ def item_add_from_match(request: HttpRequest, *, clinician: Clinician) -> HttpRe
     add_form = AddProgramForm(request.POST, shortlists=shortlists)
     intake = intake_form.screened_intake()
     if intake is None:
-        response = render(request, "matching/intake_form.html", {"form": intake_form}, status=400)
-        return _no_store(response)
+        to_fix = intake_form.first_step_with_errors(through=LAST_STEP)
+        return render_step(request, form=intake_form, step=to_fix.number if to_fix else 1, status=400)
     result = match_programs(intake=intake)
     if result.level_of_care.level == Level.CRISIS:
         # Crisis help only: nothing is added to a shortlist and no answer is attached.
