@@ -223,7 +223,9 @@ def item_add_from_match(request: HttpRequest, *, clinician: Clinician) -> HttpRe
     intake = intake_form.screened_intake()
     if intake is None:
         to_fix = intake_form.first_step_with_errors(through=LAST_STEP)
-        return render_step(request, form=intake_form, step=to_fix.number if to_fix else 1, status=400)
+        return render_step(
+            request, form=intake_form, step=to_fix.number if to_fix else 1, status=400
+        )
     result = match_programs(intake=intake)
     if result.level_of_care.level == Level.CRISIS:
         # Crisis help only: nothing is added to a shortlist and no answer is attached.

@@ -35,7 +35,9 @@ def test_questionnaire_asks_every_section_without_javascript(client):
     # Each step is a page of its own; walking them with every answer shows every question.
     pages = [client.get("/match/").content.decode()]
     for step in (1, 2, 3):
-        pages.append(client.post("/match/", {**VALID, "step": step, "nav": "next"}).content.decode())
+        pages.append(
+            client.post("/match/", {**VALID, "step": step, "nav": "next"}).content.decode()
+        )
     html = "".join(pages)
     for text in [
         "What would you like help with?",
