@@ -6,4 +6,5 @@ app_name = "matching"
 
 urlpatterns = [
     path("", views.intake, name="intake"),
+    path("pdf/", views.intake_results_pdf, name="results_pdf"),
 ]

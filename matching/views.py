@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
 
-from iopfinder.limits import limit_posts
+from iopfinder.limits import Handler, limit_posts
 from matching.forms import LAST_STEP, IntakeForm, moves_between_steps, requested_step
+from matching.pdf import results_pdf
 from matching.relax import relax_answers
 from matching.screening import Level, screen
 from matching.services import MatchResult, match_programs
@@ -45,16 +49,22 @@ def _page_number(value: str | None) -> int:
         return 1
 
 
+def _match_rate_limit(
+    *, exempt: Callable[[HttpRequest], bool] = lambda request: False
+) -> Callable[[Handler], Handler]:
+    """The match API's rate for every page that ranks: the browser is no way around it."""
+    return limit_posts(
+        group="match",
+        rate=lambda: settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["match"],
+        message=_("You have asked for several matches in a short time."),
+        # A crisis answer is never limited: the person must get the crisis lines.
+        exempt=lambda request: bool(crisis_answers(request.POST)) or exempt(request),
+    )
+
+
 @sensitive_post_parameters()
-@limit_posts(
-    group="match",
-    # The match API's rate: the questionnaire must not be a way around it.
-    rate=lambda: settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["match"],
-    message=_("You have asked for several matches in a short time."),
-    # A crisis answer is never limited: the person must get the crisis lines. Moving between
-    # the questionnaire's pages ranks nothing, so it is not counted either.
-    exempt=lambda request: bool(crisis_answers(request.POST)) or moves_between_steps(request.POST),
-)
+# Moving between the questionnaire's pages ranks nothing, so it is not counted.
+@_match_rate_limit(exempt=lambda request: moves_between_steps(request.POST))
 def intake(request: HttpRequest) -> HttpResponse:
     """GET shows the first step; POST screens (safety first), then ranks or shows a step."""
     if request.method != "POST":
@@ -93,5 +103,25 @@ def render_step(
     """One page of the questionnaire: its questions, with every other answer carried hidden."""
     form.show_step(step, with_errors=status == 400)
     response = render(request, "matching/intake_form.html", {"form": form}, status=status)
+    add_never_cache_headers(response)
+    return response
+
+
+@require_POST
+@sensitive_post_parameters()
+@_match_rate_limit()
+def intake_results_pdf(request: HttpRequest) -> HttpResponse:
+    """The results as a PDF, made from the answers re-posted by the results page; kept nowhere."""
+    form = IntakeForm(request.POST)
+    intake = form.screened_intake()
+    if intake is None:
+        to_fix = form.first_step_with_errors(through=LAST_STEP)
+        return render_step(request, form=form, step=to_fix.number if to_fix else 1, status=400)
+    result = match_programs(intake=intake, page=_page_number(request.POST.get("page")))
+    if not result.level_of_care.show_programs:
+        # Crisis help and step-up guidance are pages to act on now, not a list to keep.
+        return render_match(request, form=form, result=result)
+    response = HttpResponse(results_pdf(result=result), content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="iop-matches.pdf"'
     add_never_cache_headers(response)
     return response
