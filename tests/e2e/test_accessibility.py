@@ -10,8 +10,8 @@ from django.urls import reverse
 from playwright.sync_api import Page
 
 from matching.shortlists.services import share_link_create
+from tests.e2e.questionnaire import NEXT, answer_questionnaire
 from tests.factories import ClinicianFactory, ShortlistFactory, ShortlistItemFactory
-from tests.intake_answers import SAFE_FORM
 
 pytestmark = [
     pytest.mark.e2e,
@@ -33,18 +33,6 @@ def problems(page: Page) -> list[str]:
         if violation["impact"] in SERIOUS
         for node in violation["nodes"]
     ]
-
-
-def fill_intake(page: Page, **answers: str) -> None:
-    """Answer the questionnaire by field name, so the same steps work in either language."""
-    page.check("input[name=conditions][value=depression]")
-    page.check(f"input[name=severity][value={answers.pop('severity', 'moderate')}]")
-    for name, value in {**SAFE_FORM, **answers}.items():
-        field = page.locator(f"input[name={name}][value={value}]")
-        if field.is_visible():
-            field.check()
-    page.fill("input[name=location]", "10001")
-    page.locator("form.intake-form [type=submit]").last.click()
 
 
 def log_in(page: Page, live_server, user) -> None:
@@ -96,19 +84,21 @@ def test_no_serious_axe_violation_on_any_page_type(
         page.goto(url + path)
         check(name)
 
+    for number in (1, 2, 3, 4):
+        page.goto(url + "/match/")
+        answer_questionnaire(page, stop_at=number)
+        check(f"questionnaire step {number}", NEXT)
     page.goto(url + "/match/")
-    page.locator("form.intake-form [type=submit]").last.click()
+    page.locator(NEXT).click()
     check("questionnaire errors", "[role=alert] a[href^='#']")
     page.goto(url + "/match/")
-    fill_intake(page)
+    answer_questionnaire(page)
     check("results", "article.match-card")
     page.goto(url + "/match/")
-    fill_intake(page, recent_hospitalization="yes", severity="severe")
+    answer_questionnaire(page, recent_hospitalization="yes", severity="severe")
     check("higher care", "a[href='tel:911']")
     page.goto(url + "/match/")
-    fill_intake(page, suicidal_thoughts="yes")
-    page.check("input[name=suicide_intent][value=yes]")
-    page.locator("form.intake-form [type=submit]").last.click()
+    answer_questionnaire(page, suicidal_thoughts="yes", suicide_intent="yes")
     check("crisis", ".crisis-resources")
 
     log_in(page, live_server, clinician.user)

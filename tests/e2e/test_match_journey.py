@@ -3,6 +3,8 @@
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.questionnaire import answer_questionnaire
+
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.django_db(transaction=True),
@@ -10,48 +12,37 @@ pytestmark = [
 ]
 
 
-NO_TO_EVERY_SAFETY_QUESTION = [
-    "In the past month, have you wished you were dead, or wished you could go to sleep and not wake up?",
-    "In the past month, have you had any actual thoughts of killing yourself?",
-    "In the past month, have you had thoughts of seriously hurting someone else?",
-    "Are you hearing or seeing things other people don't, or feeling that others mean you harm, in a way that frightens you or tells you to do things?",
-    "In the past few days, have you fainted, had chest pain, or been unable to eat or drink?",
-    "Have you been in hospital for your mental health or substance use in the past month?",
-    "Might you need medical help to stop drinking or using drugs safely (withdrawal)?",
-]
-BEHAVIOUR = "Have you ever done anything, started to do anything, or prepared to do anything to end your life?"
-
-
-def answer_basics(page: Page) -> None:
-    page.get_by_label("Depression").check()
-    page.get_by_label("Moderate: it gets in the way of work, school or relationships").check()
-    for question in NO_TO_EVERY_SAFETY_QUESTION:
-        page.get_by_role("group", name=question).get_by_label("No", exact=True).check()
-    page.get_by_role("group", name=BEHAVIOUR).get_by_label("No, never").check()
-    page.get_by_label("Your ZIP code or City, ST").fill("10001")
-
-
-def test_questionnaire_to_ranked_results_to_a_programme(page: Page, live_server, manhattan_program):
-    page.goto(f"{live_server.url}/")
-    page.get_by_role("link", name="Get matched").first.click()
-    answer_basics(page)
-    page.get_by_label("Weekday evenings").check()
-    page.get_by_label("How will you pay?").select_option("aetna")
-    page.get_by_role("button", name="Show my matches").click()
-
+def test_change_my_answers_walks_the_steps_again_with_every_answer_kept(
+    page: Page, live_server, manhattan_program
+):
+    page.goto(f"{live_server.url}/match/")
+    answer_questionnaire(page, insurance="aetna")
     expect(page.get_by_role("heading", name="Programmes that may fit you")).to_be_visible()
-    card = page.locator("article.match-card").first
-    expect(card).to_contain_text("Midtown Evening IOP")
-    expect(card).to_contain_text("% match")
-    expect(card).to_contain_text("Offers evening sessions")
-    expect(card).to_contain_text("Accepts Aetna")
-    assert "10001" not in page.url
-
     page.get_by_role("button", name="Change my answers").click()
+    expect(page.get_by_text("Step 1 of 4")).to_be_visible()
+    for _ in range(2):
+        page.get_by_role("button", name="Next").click()
     expect(page.get_by_label("Your ZIP code or City, ST")).to_have_value("10001")
+    page.get_by_role("button", name="Back").click()
+    expect(page.get_by_text("Step 2 of 4")).to_be_visible()
+    expect(page.get_by_label("Depression")).to_be_checked()
+    for _ in range(2):
+        page.get_by_role("button", name="Next").click()
+    expect(page.get_by_label("How will you pay?")).to_have_value("aetna")
     page.get_by_role("button", name="Show my matches").click()
-    page.locator("article.match-card").first.get_by_role("link", name="Midtown Evening IOP").click()
-    expect(page.get_by_role("heading", level=1, name="Midtown Evening IOP")).to_be_visible()
+    expect(page.locator("article.match-card").first).to_contain_text("Midtown Evening IOP")
+
+
+def test_a_missing_answer_is_summarised_and_linked_to_its_field(
+    page: Page, live_server, vocabularies
+):
+    page.goto(f"{live_server.url}/match/")
+    page.get_by_role("button", name="Next").click()
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("Please check your answers")
+    expect(page.get_by_text("Step 1 of 4")).to_be_visible()
+    summary.get_by_role("link").first.click()
+    assert page.url.endswith("#id_wish_dead_0") or "#id_wish_dead" in page.url
 
 
 def test_a_plan_leads_to_crisis_help_at_phone_width_by_keyboard(
@@ -72,9 +63,8 @@ def test_a_plan_leads_to_crisis_help_at_phone_width_by_keyboard(
     expect(plan).to_be_visible()
     plan.get_by_label("Yes", exact=True).focus()
     page.keyboard.press("Space")
-    # Nothing else answered, and the ZIP code is broken: the crisis answer still wins.
-    page.get_by_label("Your ZIP code or City, ST").fill("99999")
-    page.get_by_label("Your ZIP code or City, ST").press("Enter")
+    # Nothing else answered: the crisis answer wins at once, on the first step.
+    page.keyboard.press("Enter")
 
     expect(page.get_by_role("heading", name="Please reach out for support now")).to_be_visible()
     lines = page.locator(".crisis-resources")

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.test_match_journey import answer_basics
+from tests.e2e.questionnaire import answer_questionnaire
 from tests.factories import ClinicianFactory, LocationFactory, ProgramFactory, WeeklySessionFactory
 
 pytestmark = [
@@ -42,8 +42,7 @@ def test_clinician_builds_shares_and_patient_prints_a_shortlist(
 
     # Match, and add three programmes from the results.
     page.get_by_role("link", name="Get matched").click()
-    answer_basics(page)
-    page.get_by_role("button", name="Show my matches").click()
+    answer_questionnaire(page)
     expect(page.locator("article.match-card")).to_have_count(3)
     for name in PROGRAMMES:
         card = page.locator("article.match-card", has_text=name)
