@@ -63,36 +63,51 @@ GAD7_NAMES = [f"gad7_{index}" for index in range(1, 8)]
 
 
 class Step(NamedTuple):
-    """One page of the questionnaire: a view over some of the form's fields."""
+    """One page of the questionnaire: a view over some of the form's fields, in groups.
+
+    A group with a legend is a fieldset; a group without one sits under the step's heading.
+    """
 
     number: int
     title: str
-    names: tuple[str, ...]
+    groups: tuple[tuple[str | None, tuple[str, ...]], ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(name for _legend, names in self.groups for name in names)
 
 
 # Safety first (a crisis answer ends the questionnaire at once), then what help, then
 # practicalities. Every field belongs to exactly one step (a test proves it).
 STEPS = (
-    Step(1, _("Your safety"), tuple(SAFETY_QUESTIONS)),
+    Step(1, _("Your safety"), ((_("Your safety"), tuple(SAFETY_QUESTIONS)),)),
     Step(
         2,
         _("What you'd like help with"),
-        ("conditions", "main_condition", "substance_use", "severity", *PHQ9_NAMES, *GAD7_NAMES),
+        (
+            (None, ("conditions", "main_condition", "substance_use", "severity")),
+            (_("PHQ-9 (mood)"), tuple(PHQ9_NAMES)),
+            (_("GAD-7 (anxiety)"), tuple(GAD7_NAMES)),
+        ),
     ),
-    Step(3, _("Where and when"), ("format", "location", "radius", "availability")),
+    Step(
+        3,
+        _("Where and when"),
+        (
+            (_("Where and how"), ("format", "location", "radius")),
+            (_("When you can attend"), ("availability",)),
+        ),
+    ),
     Step(
         4,
         _("Paying and preferences"),
         (
-            "insurance",
-            "insurance_required",
-            "goals",
-            "therapies",
-            "age",
-            "language",
-            "language_required",
-            "populations",
-            "accept_waitlist",
+            (_("Paying for it"), ("insurance", "insurance_required")),
+            (_("Your goals"), ("goals", "therapies")),
+            (
+                _("About you"),
+                ("age", "language", "language_required", "populations", "accept_waitlist"),
+            ),
         ),
     ),
 )
@@ -373,10 +388,14 @@ class IntakeForm(forms.Form):
     def steps(self) -> tuple[Step, ...]:
         return STEPS
 
-    def step_fields(self) -> list[forms.BoundField]:
-        """The current step's questions, other than those its template lays out itself."""
+    def step_groups(self) -> list[tuple[str | None, list[forms.BoundField]]]:
+        """The current step's questions by group, but those its template lays out itself."""
         laid_out = {*SAFETY_QUESTIONS, *PHQ9_NAMES, *GAD7_NAMES}
-        return [self[name] for name in self.step.names if name not in laid_out]
+        groups = [
+            (legend, [self[name] for name in names if name not in laid_out])
+            for legend, names in self.step.groups
+        ]
+        return [(legend, fields) for legend, fields in groups if fields]
 
     def carried_fields(self) -> list[forms.BoundField]:
         """Every answer from the other steps, carried as hidden fields and re-validated."""

@@ -440,7 +440,11 @@ class DistanceRule(BaseRule):
     ) -> tuple[CriterionResult, ...]:
         miles = context.distance_miles
         if miles is not None and intake.format != Format.VIRTUAL:
-            text = _("%(miles).1f miles from you") % {"miles": miles}
+            text = (
+                _("Under 0.1 miles from you")  # not "0.0 miles", as on the card beside it
+                if miles < 0.1
+                else _("%(miles).1f miles from you") % {"miles": miles}
+            )
             return self.reason(role, text, earned=trip_share(miles, intake.radius), met=True)
         if program.offers_virtual:
             earned = trip_share(VIRTUAL_TRIP_MILES, intake.radius) if role is Role.STATED else 1.0

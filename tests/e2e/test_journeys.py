@@ -49,7 +49,10 @@ def test_a_seeker_finds_a_programme_and_its_phone_number(
     page.goto(f"{live_server.url}/")
     page.locator("main a[href='/match/']").first.click()
     expect(
-        page.get_by_text(journey.text("Step %(number)s of %(total)s") % {"number": 1, "total": 4})
+        page.get_by_text(
+            journey.text("Step %(number)s of %(total)s: %(title)s")
+            % {"number": 1, "total": 4, "title": journey.text("Your safety")}
+        )
     ).to_be_visible()
     expect(page.locator("[aria-current=step]")).to_have_text(journey.text("Your safety"))
     fits_the_screen(journey, page)
