@@ -76,6 +76,8 @@ def test_a_skipped_safety_question_keeps_the_seeker_on_that_step(client):
     assert response.status_code == 400
     assert "Step 1 of 4" in html and "Please check your answers" in html
     assert 'href="#id_harm_others' in html
+    # The message is tied to its question for screen readers.
+    assert 'aria-describedby="id_harm_others_error"' in html and 'id="id_harm_others_error"' in html
     assert "it helps us keep you safe" in html
     # Later steps' unanswered questions are not errors yet.
     assert "Enter your ZIP code" not in html
