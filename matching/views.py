@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
+from django_htmx.http import reswap, retarget
 
 from iopfinder.limits import limit_posts
 from matching.forms import IntakeForm
@@ -29,9 +33,15 @@ def render_match(
     """The page for a screened intake: crisis help, step-up guidance, or ranked matches."""
     level = result.level_of_care
     template = OUTCOME_TEMPLATES.get(level.level, "matching/match_results.html")
+    partial = bool(request.htmx) and template == "matching/match_results.html"
+    if partial:
+        # "More results" or "loosen" pressed with htmx: only the results change, in place.
+        template = "matching/_match_results.html"
     response = render(
         request, template, {"form": form, "result": result, "level": level}, status=status
     )
+    if partial:
+        retarget(response, "#match-results")
     # Answers about mental health must not linger in caches or browser history.
     add_never_cache_headers(response)  # no-store, no-cache, must-revalidate, private
     return response
@@ -45,6 +55,26 @@ def _page_number(value: str | None) -> int:
         return 1
 
 
+def whole_page_for_htmx(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Any answer to an htmx request other than the results replaces the whole page.
+
+    A crisis page, the questionnaire with its errors or "too many requests" must never be
+    squeezed into the results' place (nor hidden by it): they take the whole page, as they
+    would without JavaScript. The address bar stays as it is: answers are never in a URL.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if request.htmx and not response.has_header("HX-Retarget"):
+            retarget(response, "body")
+            reswap(response, "innerHTML")
+        return response
+
+    return wrapper
+
+
+@whole_page_for_htmx
 @sensitive_post_parameters()
 @limit_posts(
     group="match",

@@ -30,7 +30,11 @@ def results(html: str) -> str:
 
 
 def card_names(html: str) -> list[str]:
-    return re.findall(r'<h3 id="program-\d+-name"><a href="[^"]+">([^<]+)</a></h3>', html)
+    return re.findall(
+        r'<h3 id="program-\d+-name">(?:<span class="list-number"[^>]*>\d+</span>)?'
+        r'<a href="[^"]+">([^<]+)</a></h3>',
+        html,
+    )
 
 
 @pytest.fixture
