@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -167,3 +168,9 @@ def site_map_points(program: Program) -> list[dict]:
         for number, location in enumerate(program.locations.all(), start=1)
         if location.has_coordinates
     ]
+
+
+@register.filter
+def as_json(value: object) -> str:
+    """JSON for a data attribute; the template's autoescaping makes it safe there."""
+    return json.dumps(value)

@@ -5,9 +5,8 @@
   "use strict";
 
   function draw(element) {
-    var data = document.getElementById(element.dataset.mapPoints);
-    if (!window.L || !data || element.dataset.drawn) return;
-    var points = JSON.parse(data.textContent);
+    if (!window.L || element.dataset.drawn) return;
+    var points = JSON.parse(element.dataset.mapPoints);
     if (!points.length) return;
     element.dataset.drawn = "1";
     element.closest(".map-figure").hidden = false;
@@ -43,6 +42,7 @@
   }
 
   drawIn(document);
-  // Results swapped in place by htmx bring their own map.
-  document.addEventListener("htmx:load", function (event) { drawIn(event.detail.elt); });
+  // Results swapped in place by htmx bring their own map: draw it once htmx has settled (until
+  // then an element keeping its id wears the old one's attributes, "already drawn" included).
+  document.addEventListener("htmx:afterSettle", function () { drawIn(document); });
 })();
