@@ -54,7 +54,9 @@ def test_filters_update_the_list_in_place_and_keep_the_url(
     page.evaluate("window.stillTheSamePage = true")
 
     page.locator("summary", has_text="Condition").click()
-    page.locator("input[name=condition][value=anxiety]").check()  # no button pressed: the change alone asks
+    page.locator(
+        "input[name=condition][value=anxiety]"
+    ).check()  # no button pressed: the change alone asks
 
     expect(page.get_by_role("heading", name="1 programme found")).to_be_visible()
     expect(page.locator("#results-status")).to_have_text("1 programme found")

@@ -24,9 +24,9 @@ def get(client, query: str = "", **params) -> str:
 
 def results(html: str) -> str:
     """The results column only (the filter form also mentions miles, names of filters...)."""
-    return html.split('<section aria-labelledby="results-title" class="results">')[1].split(
-        "</section>"
-    )[0]
+    return html.split('<section id="results" aria-labelledby="results-title" class="results"')[
+        1
+    ].split("</section>")[0]
 
 
 def card_names(html: str) -> list[str]:
