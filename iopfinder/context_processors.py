@@ -15,4 +15,5 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "CRISIS_LINE": settings.CRISIS_LINE,
         "EMERGENCY_NUMBER": settings.EMERGENCY_NUMBER,
         "CRISIS_RESOURCES": crisis_resources,
+        "MAP_TILE_URL": settings.MAP_TILE_URL,
     }

@@ -7,6 +7,7 @@ With nothing set the site runs in development mode on an embedded SQLite file.
 
 import os
 import re
+from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_ratelimit",
     "csp",
+    "django_htmx",
     "programs",
     "matching",
     "matching.clinicians",
@@ -83,6 +85,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "iopfinder.middleware.NoStoreWhenSignedInMiddleware",
@@ -190,7 +193,10 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# Leaflet's files from the django-leaflet package, served as static/leaflet/. Not its Django app:
+# that one loads GeoDjango (and so GDAL), which the site does not use.
+LEAFLET_STATIC = Path(find_spec("leaflet").submodule_search_locations[0]) / "static" / "leaflet"
+STATICFILES_DIRS = [BASE_DIR / "static", ("leaflet", LEAFLET_STATIC)]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -221,6 +227,10 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", True)
 
+# The maps' tiles: OpenStreetMap's standard tile server, the only third-party request a page makes.
+MAP_TILE_ORIGIN = "https://tile.openstreetmap.org"
+MAP_TILE_URL = MAP_TILE_ORIGIN + "/{z}/{x}/{y}.png"
+
 # A strict Content-Security-Policy: our own scripts and styles only, no inline code. A page
 # that must inline something (the API docs' one <style>) uses the per-request nonce.
 CONTENT_SECURITY_POLICY = {
@@ -228,7 +238,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF, NONCE],
-        "img-src": [SELF, "data:"],
+        # Map tiles are the one thing loaded from another host (templates/partials/_map.html).
+        "img-src": [SELF, "data:", MAP_TILE_ORIGIN],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

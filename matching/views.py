@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import wraps
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -11,6 +12,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
+from django_htmx.http import reswap, retarget
 
 from iopfinder.limits import Handler, limit_posts
 from matching.forms import LAST_STEP, IntakeForm, moves_between_steps, requested_step
@@ -33,9 +35,15 @@ def render_match(
     """The page for a screened intake: crisis help, step-up guidance, or ranked matches."""
     level = result.level_of_care
     template = OUTCOME_TEMPLATES.get(level.level, "matching/match_results.html")
+    partial = bool(request.htmx) and template == "matching/match_results.html"
+    if partial:
+        # "More results" or "loosen" pressed with htmx: only the results change, in place.
+        template = "matching/_match_results.html"
     response = render(
         request, template, {"form": form, "result": result, "level": level}, status=status
     )
+    if partial:
+        retarget(response, "#match-results")
     # Answers about mental health must not linger in caches or browser history.
     add_never_cache_headers(response)  # no-store, no-cache, must-revalidate, private
     return response
@@ -62,6 +70,26 @@ def _match_rate_limit(
     )
 
 
+def whole_page_for_htmx(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Any answer to an htmx request other than the results replaces the whole page.
+
+    A crisis page, the questionnaire with its errors or "too many requests" must never be
+    squeezed into the results' place (nor hidden by it): they take the whole page, as they
+    would without JavaScript. The address bar stays as it is: answers are never in a URL.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if request.htmx and not response.has_header("HX-Retarget"):
+            retarget(response, "body")
+            reswap(response, "innerHTML")
+        return response
+
+    return wrapper
+
+
+@whole_page_for_htmx
 @sensitive_post_parameters()
 # Moving between the questionnaire's pages ranks nothing, so it is not counted.
 @_match_rate_limit(exempt=lambda request: moves_between_steps(request.POST))

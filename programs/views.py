@@ -10,6 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect
 from django_ratelimit.decorators import ratelimit
 
 from programs.forms import SuggestionForm, checkbox_options
@@ -27,8 +29,13 @@ def home(request: HttpRequest) -> HttpResponse:
 CHECKBOX_FILTERS = ("condition", "modality", "insurance", "time", "population", "language")
 
 
+@vary_on_headers("HX-Request")
 def program_list(request: HttpRequest) -> HttpResponse:
+    """The directory; a filter changed in place (htmx) gets only the results back."""
     filterset = program_filterset(params=request.GET)
+    if request.htmx and not filterset.is_valid():
+        # The messages sit beside the fields: show the whole page, as without JavaScript.
+        return HttpResponseClientRedirect(request.get_full_path())
     filterset.form.label_suffix = ""
     context: dict[str, Any] = {"filterset": filterset, "form": filterset.form}
     if filterset.is_valid():
@@ -59,6 +66,8 @@ def program_list(request: HttpRequest) -> HttpResponse:
             if not page_obj
             else [],
         )
+    if request.htmx:
+        return render(request, "programs/_program_results.html", context)
     context["checkboxes"] = checkbox_options(filterset.form, CHECKBOX_FILTERS)
     return render(request, "programs/program_list.html", context)
 

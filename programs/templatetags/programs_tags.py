@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django import template
@@ -128,3 +130,47 @@ def therapies(program: Program) -> list:
 @register.filter
 def services(program: Program) -> list:
     return [m for m in program.modalities.all() if m.kind == "service"]
+
+
+def _map_point(number: int, name: str, url: str, location: Location) -> dict[str, object]:
+    return {
+        "number": number,
+        "name": name,
+        "url": url,
+        "lat": location.latitude,
+        "lng": location.longitude,
+    }
+
+
+@register.simple_tag
+def list_map_points(items: Iterable, start: int = 1, place: Place | None = None) -> list[dict]:
+    """A map marker per listed programme with a located site, numbered as the list is.
+
+    `items` are programmes or matches (anything with a `.program`). The marker stands on the site
+    the card names (the nearest to the place searched), so marker and card agree.
+    """
+    points = []
+    for number, item in enumerate(items, start=start):
+        program = getattr(item, "program", item)
+        location = card_location(program, place)
+        if location is not None and location.has_coordinates:
+            url = program.get_absolute_url()
+            points.append(_map_point(number, program.name, url, location))
+    return points
+
+
+@register.simple_tag
+def site_map_points(program: Program) -> list[dict]:
+    """A map marker per located site of one programme, numbered as its list of addresses."""
+    url = program.get_absolute_url()
+    return [
+        _map_point(number, location.name or program.name, url, location)
+        for number, location in enumerate(program.locations.all(), start=1)
+        if location.has_coordinates
+    ]
+
+
+@register.filter
+def as_json(value: object) -> str:
+    """JSON for a data attribute; the template's autoescaping makes it safe there."""
+    return json.dumps(value)

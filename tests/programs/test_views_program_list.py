@@ -24,13 +24,17 @@ def get(client, query: str = "", **params) -> str:
 
 def results(html: str) -> str:
     """The results column only (the filter form also mentions miles, names of filters...)."""
-    return html.split('<section aria-labelledby="results-title" class="results">')[1].split(
-        "</section>"
-    )[0]
+    return html.split('<section id="results" aria-labelledby="results-title" class="results"')[
+        1
+    ].split("</section>")[0]
 
 
 def card_names(html: str) -> list[str]:
-    return re.findall(r'<h3 id="program-\d+-name"><a href="[^"]+">([^<]+)</a></h3>', html)
+    return re.findall(
+        r'<h3 id="program-\d+-name">(?:<span class="list-number"[^>]*>\d+</span>)?'
+        r'<a href="[^"]+">([^<]+)</a></h3>',
+        html,
+    )
 
 
 @pytest.fixture
