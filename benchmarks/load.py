@@ -96,10 +96,12 @@ class Fixture:
             self.editors.append((headers, shortlist_id))
 
 
-def one_request(port: int, kind: str, fixture: Fixture, rng: random.Random) -> tuple[int, float]:
+def request_for(
+    kind: str, fixture: Fixture, rng: random.Random
+) -> tuple[str, str, dict[str, str], bytes | None]:
+    """One request of ``kind`` as (method, path, headers, body); also used by faults.py."""
     headers = dict(bench.HEADERS)
     body = None
-    expected = 200
     if kind == "directory":
         method, path = "GET", bench.directory_path(rng.choice(bench.ZIPS))
     elif kind == "programme":
@@ -118,6 +120,12 @@ def one_request(port: int, kind: str, fixture: Fixture, rng: random.Random) -> t
     if body is not None:
         payload = json.dumps(body).encode()
         headers["Content-Type"] = "application/json"
+    return method, path, headers, payload
+
+
+def one_request(port: int, kind: str, fixture: Fixture, rng: random.Random) -> tuple[int, float]:
+    method, path, headers, payload = request_for(kind, fixture, rng)
+    expected = 200
     started = time.perf_counter()
     connection = http.client.HTTPConnection(HOST, port, timeout=bench.REQUEST_TIMEOUT_S)
     try:
