@@ -90,7 +90,7 @@ def child(url: str, export_100k: bool) -> None:
         response = client.get(path)
         assert response.status_code == 200, (path, response.status_code, response.content[:300])
 
-    current = 0
+    current = _common.catalogue_size()  # a kept database (run as --child URL) is topped up
     for size in [10_000, *([100_000] if export_100k else [])]:
         seed_seconds = _common.grow_catalogue(current, size)
         current = size
