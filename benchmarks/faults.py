@@ -1,10 +1,10 @@
 """Faults: a database restart under load, an import killed half-way, and Redis stopped.
 
     .venv/bin/python benchmarks/faults.py                  # make bench-faults
-    .venv/bin/python benchmarks/faults.py --programs 3000 --clients 12
+    .venv/bin/python benchmarks/faults.py --programs 2000 --clients 12
 
 Everything runs on services of its own, in a temporary folder removed at the end (also on
-Ctrl-C, SIGTERM or the overall time limit, --max-seconds, default 290):
+Ctrl-C, SIGTERM or the overall time limit, --max-seconds, default 300):
 
 - a throw-away PostgreSQL cluster (``initdb`` and ``pg_ctl`` from PostgreSQL's bin folder,
   ``--pg-bin`` or the newest /usr/lib/postgresql/*/bin) on a free port of 127.0.0.1, never the
@@ -524,11 +524,11 @@ def on_term(signum: int, frame: object) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--programs", type=int, default=3000)
+    parser.add_argument("--programs", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=12)
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
     parser.add_argument("--down-seconds", type=float, default=4)
-    parser.add_argument("--max-seconds", type=int, default=290)
+    parser.add_argument("--max-seconds", type=int, default=300)
     parser.add_argument("--pg-bin", help="PostgreSQL's bin folder (initdb, pg_ctl)")
     parser.add_argument(
         "--checks",
