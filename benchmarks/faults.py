@@ -361,25 +361,6 @@ class Traffic:
             thread.join(timeout=REQUEST_TIMEOUT_S + 5)
 
 
-def warm(port: int, workers: int) -> float:
-    """Every worker answers a directory search first (each builds its ZIP index once)."""
-    started = time.monotonic()
-    statuses: list[int] = []
-
-    def one() -> None:
-        path = bench.directory_path("10001")
-        statuses.append(send(port, "GET", path, dict(bench.HEADERS), None, timeout=110)[0])
-
-    threads = [threading.Thread(target=one, daemon=True) for _ in range(workers * 3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    if statuses.count(200) != len(threads):
-        raise SystemExit(f"warming the workers failed: {statuses}")
-    return time.monotonic() - started
-
-
 def ok(outcome: Outcome) -> bool:
     return outcome.status == (201 if outcome.kind == "write" else 200)
 
@@ -572,7 +553,7 @@ def main() -> None:
         bench.WORKERS = args.workers
         server = bench.start_gunicorn(env, port, workdir / "gunicorn.log")
         bench.wait_until_ready(server, port, workdir / "gunicorn.log")
-        print(f"workers warmed in {warm(port, args.workers):.0f} s")
+        print(f"workers warmed in {load.warm(port, args.workers):.0f} s")
         fixture = load.Fixture(port, slugs)
         if "database" in checks:
             results += check_database_restart(

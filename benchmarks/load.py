@@ -141,6 +141,27 @@ def one_request(port: int, kind: str, fixture: Fixture, rng: random.Random) -> t
     return (200 if status == expected else status or -1), elapsed
 
 
+def warm(port: int, workers: int) -> float:
+    """Every worker answers a directory search first (each builds its ZIP index once).
+
+    Without it the first seconds of a run measure workers loading the index, not serving.
+    """
+    started = time.monotonic()
+    statuses: list[int] = []
+
+    def one() -> None:
+        statuses.append(bench.request(port, "GET", bench.directory_path("10001")).status)
+
+    threads = [threading.Thread(target=one, daemon=True) for _ in range(workers * 3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=bench.REQUEST_TIMEOUT_S * 2)
+    if statuses.count(200) != len(threads):
+        raise SystemExit(f"warming the workers failed: {statuses}")
+    return time.monotonic() - started
+
+
 def run_load(
     port: int, fixture: Fixture, clients: int, seconds: float
 ) -> tuple[dict[str, list[float]], dict[str, list[int]], float]:
@@ -227,6 +248,7 @@ def main() -> None:
         log = workdir / "gunicorn.log"
         server = bench.start_gunicorn(env, port, log)
         bench.wait_until_ready(server, port, log)
+        warm(port, args.workers)
         fixture = Fixture(port, slugs)
         timings, errors, took = run_load(port, fixture, args.clients, args.seconds)
     finally:
