@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_PROGRAMS ?= 300
 
-.PHONY: run serve test install lint migrate seed browsers messages clean bench bench-http bench-two-servers
+.PHONY: run serve test install lint migrate seed browsers messages clean bench bench-http bench-two-servers bench-faults
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,11 @@ bench-http: install
 ## Two gunicorn servers, one PostgreSQL, one Redis: limits, sessions and share links hold across both.
 bench-two-servers: install
 	$(BIN)/python benchmarks/two_servers.py
+
+## Faults on a PostgreSQL cluster and a Redis of its own (never the machine's): a database
+## restart under load, an import killed half-way, Redis stopped. Under 5 minutes.
+bench-faults: install messages
+	$(BIN)/python benchmarks/faults.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache locale/*/LC_MESSAGES/*.mo

@@ -22,9 +22,13 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+HERE = Path(__file__).resolve().parent
+# benchmarks/http.py is named like the standard library's http package (which Django imports):
+# keep this folder off the import path and reach the helpers through the project package.
+sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != HERE]
+sys.path.insert(0, str(HERE.parent))
 
-import _common  # noqa: E402
+from benchmarks import _common  # noqa: E402
 
 REPEATS = 5
 PAGES = [1, 2, 10, 50, 100]
@@ -90,7 +94,7 @@ def child(url: str, export_100k: bool) -> None:
         response = client.get(path)
         assert response.status_code == 200, (path, response.status_code, response.content[:300])
 
-    current = 0
+    current = _common.catalogue_size()  # a kept database (run as --child URL) is topped up
     for size in [10_000, *([100_000] if export_100k else [])]:
         seed_seconds = _common.grow_catalogue(current, size)
         current = size

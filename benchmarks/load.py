@@ -96,10 +96,12 @@ class Fixture:
             self.editors.append((headers, shortlist_id))
 
 
-def one_request(port: int, kind: str, fixture: Fixture, rng: random.Random) -> tuple[int, float]:
+def request_for(
+    kind: str, fixture: Fixture, rng: random.Random
+) -> tuple[str, str, dict[str, str], bytes | None]:
+    """One request of ``kind`` as (method, path, headers, body); also used by faults.py."""
     headers = dict(bench.HEADERS)
     body = None
-    expected = 200
     if kind == "directory":
         method, path = "GET", bench.directory_path(rng.choice(bench.ZIPS))
     elif kind == "programme":
@@ -118,6 +120,12 @@ def one_request(port: int, kind: str, fixture: Fixture, rng: random.Random) -> t
     if body is not None:
         payload = json.dumps(body).encode()
         headers["Content-Type"] = "application/json"
+    return method, path, headers, payload
+
+
+def one_request(port: int, kind: str, fixture: Fixture, rng: random.Random) -> tuple[int, float]:
+    method, path, headers, payload = request_for(kind, fixture, rng)
+    expected = 200
     started = time.perf_counter()
     connection = http.client.HTTPConnection(HOST, port, timeout=bench.REQUEST_TIMEOUT_S)
     try:
@@ -131,6 +139,27 @@ def one_request(port: int, kind: str, fixture: Fixture, rng: random.Random) -> t
         connection.close()
     elapsed = (time.perf_counter() - started) * 1000
     return (200 if status == expected else status or -1), elapsed
+
+
+def warm(port: int, workers: int) -> float:
+    """Every worker answers a directory search first (each builds its ZIP index once).
+
+    Without it the first seconds of a run measure workers loading the index, not serving.
+    """
+    started = time.monotonic()
+    statuses: list[int] = []
+
+    def one() -> None:
+        statuses.append(bench.request(port, "GET", bench.directory_path("10001")).status)
+
+    threads = [threading.Thread(target=one, daemon=True) for _ in range(workers * 3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=bench.REQUEST_TIMEOUT_S * 2)
+    if statuses.count(200) != len(threads):
+        raise SystemExit(f"warming the workers failed: {statuses}")
+    return time.monotonic() - started
 
 
 def run_load(
@@ -219,6 +248,7 @@ def main() -> None:
         log = workdir / "gunicorn.log"
         server = bench.start_gunicorn(env, port, log)
         bench.wait_until_ready(server, port, log)
+        warm(port, args.workers)
         fixture = Fixture(port, slugs)
         timings, errors, took = run_load(port, fixture, args.clients, args.seconds)
     finally:

@@ -96,10 +96,10 @@ class Browser:
         self.cookies.update(response.cookies.get_dict())
         return response
 
-    def log_in(self, port: int, password: str) -> requests.Response:
+    def log_in(self, port: int, password: str, email: str = EMAIL) -> requests.Response:
         self.call(port, "GET", "/clinicians/login/")
         form = {
-            "username": EMAIL,
+            "username": email,
             "password": password,
             "csrfmiddlewaretoken": self.cookies.get("csrftoken", ""),
         }

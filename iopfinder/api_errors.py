@@ -12,6 +12,7 @@ as a whole) and is ``{}`` when no particular field is at fault.
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -19,6 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views import defaults
 from drf_spectacular.utils import OpenApiResponse
@@ -28,6 +30,9 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
 logger = logging.getLogger(__name__)
+# A lost database connection: answered 503 with Retry-After, never a 500.
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+DATABASE_RETRY_SECONDS = 30
 
 NON_FIELD_ERRORS = api_settings.NON_FIELD_ERRORS_KEY
 
@@ -96,7 +101,7 @@ def field_errors(detail: Any) -> dict[str, list[str]]:
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler, with every answer in the shared error shape (and no 500 page)."""
-    if isinstance(exc, OperationalError | InterfaceError):
+    if isinstance(exc, DATABASE_ERRORS):
         # A lost database: let iopfinder.middleware answer 503 with Retry-After.
         return None
     if isinstance(exc, Http404):
@@ -146,8 +151,30 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return defaults.page_not_found(request, exception)
 
 
+def database_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 with Retry-After: JSON under /api/, a page (that needs no database) elsewhere."""
+    message = _("We can't reach our database just now. Please try again in a minute.")
+    if is_api(request):
+        response: HttpResponse = JsonResponse(
+            error_body(status=503, code="unavailable", message=message), status=503
+        )
+    else:
+        html = loader.render_to_string(
+            "503.html", {"request_id": getattr(request, "request_id", ""), "message": message}
+        )
+        response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(DATABASE_RETRY_SECONDS)
+    add_never_cache_headers(response)
+    return response
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
-    """A JSON 500 under /api/, the site's own page elsewhere."""
+    """A JSON 500 under /api/, the site's own page elsewhere; a lost database is a 503."""
+    # Django calls this handler while it handles the exception, so the exception is at hand:
+    # a lost database met outside the views (a signed-in clinician's session, read by the
+    # middleware) is an outage like any other, not a bug.
+    if isinstance(sys.exc_info()[1], DATABASE_ERRORS):
+        return database_unavailable(request)
     if is_api(request):
         body = error_body(
             status=500,

@@ -11,18 +11,16 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
-from iopfinder.api_errors import error_body, is_api
+from iopfinder.api_errors import DATABASE_ERRORS, database_unavailable, error_body, is_api
 
 logger = logging.getLogger("iopfinder.requests")
 # A request id from the proxy is kept only if it looks like one (it is echoed and logged).
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
-DATABASE_RETRY_SECONDS = 30
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -80,25 +78,13 @@ class BodySizeMiddleware:
         return self.get_response(request)
 
 
-def database_unavailable(request: HttpRequest) -> HttpResponse:
-    """503 with Retry-After: JSON under /api/, a page (that needs no database) elsewhere."""
-    message = _("We can't reach our database just now. Please try again in a minute.")
-    if is_api(request):
-        response: HttpResponse = JsonResponse(
-            error_body(status=503, code="unavailable", message=message), status=503
-        )
-    else:
-        html = render_to_string(
-            "503.html", {"request_id": getattr(request, "request_id", ""), "message": message}
-        )
-        response = HttpResponse(html, status=503)
-    response["Retry-After"] = str(DATABASE_RETRY_SECONDS)
-    add_never_cache_headers(response)
-    return response
-
-
 class DatabaseUnavailableMiddleware:
-    """Answer a lost database connection with 503, not a 500 and a traceback."""
+    """Answer a lost database connection with 503, not a 500 and a traceback.
+
+    This sees the views; a lost database met by the middleware around them (reading a signed-in
+    clinician's session, saving it) reaches Django's 500 handler, which answers the same 503
+    (``iopfinder.api_errors.server_error``).
+    """
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -106,11 +92,11 @@ class DatabaseUnavailableMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         try:
             return self.get_response(request)
-        except (OperationalError, InterfaceError) as error:
+        except DATABASE_ERRORS as error:
             return self._unavailable(request, error)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if isinstance(exception, OperationalError | InterfaceError):
+        if isinstance(exception, DATABASE_ERRORS):
             return self._unavailable(request, exception)
         return None
 

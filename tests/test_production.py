@@ -154,3 +154,19 @@ def test_pages_seen_signed_in_are_never_cached(client, django_user_model, path):
 
 def test_public_pages_seen_signed_out_may_be_cached(client):
     assert "no-store" not in client.get("/programs/").get("Cache-Control", "")
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("get", "/shortlists/"), ("get", "/programs/"), ("post", "/api/v1/shortlists/")],
+)
+def test_a_lost_database_is_a_503_for_a_signed_in_clinician_too(
+    client_a, database_down, method, path
+):
+    # The session and the user are read by middleware outside the view: a signed-in
+    # clinician's request must get the same 503 as anyone's, never a 500. (The test client
+    # would re-raise the exception Django handled; a real client only sees the answer.)
+    client_a.raise_request_exception = False
+    response = getattr(client_a, method)(path, {"title": "x"} if method == "post" else None)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"

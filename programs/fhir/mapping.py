@@ -10,6 +10,7 @@ from programs.interop import (
     organization_name,
     organization_uuid,
     program_levels_of_care,
+    related,
 )
 from programs.models import Location, Program
 
@@ -38,7 +39,7 @@ def _reference(kind: str, identifier: str, display: str = "") -> dict[str, Any]:
 
 def service_categories(program: Program) -> list[dict[str, Any]]:
     codings = [MENTAL_HEALTH]
-    if any(c.category != "mental_health" for c in program.conditions.all()):
+    if any(c.category != "mental_health" for c in related(program, "conditions")):
         codings.append(DRUG_ALCOHOL)
     return [{"coding": [coding]} for coding in codings]
 
@@ -46,7 +47,7 @@ def service_categories(program: Program) -> list[dict[str, Any]]:
 def available_times(program: Program) -> list[dict[str, Any]]:
     """Weekly sessions, one entry per start and end time with every weekday it meets."""
     days_by_time: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for session in program.sessions.all():
+    for session in related(program, "sessions"):
         key = (f"{session.start_time:%H:%M:%S}", f"{session.end_time:%H:%M:%S}")
         days_by_time[key].append(DAYS[session.weekday])
     return [
@@ -115,11 +116,15 @@ def healthcare_service(program: Program) -> dict[str, Any]:
         "active": True,
         "providedBy": _reference("Organization", organization_uuid(organization), organization),
         "category": service_categories(program),
-        "type": [_concept("therapies", term.slug, term.name) for term in program.modalities.all()],
-        "specialty": [
-            _concept("conditions", term.slug, term.name) for term in program.conditions.all()
+        "type": [
+            _concept("therapies", term.slug, term.name) for term in related(program, "modalities")
         ],
-        "location": [_reference("Location", str(site.uuid)) for site in program.locations.all()],
+        "specialty": [
+            _concept("conditions", term.slug, term.name) for term in related(program, "conditions")
+        ],
+        "location": [
+            _reference("Location", str(site.uuid)) for site in related(program, "locations")
+        ],
         "name": program.name,
         "telecom": _telecom(program),
         "eligibility": [
@@ -131,7 +136,7 @@ def healthcare_service(program: Program) -> dict[str, Any]:
         ],
         "communication": [
             {"coding": [{"system": "urn:ietf:bcp:47", "code": term.slug, "display": term.name}]}
-            for term in program.languages.all()
+            for term in related(program, "languages")
         ],
         "appointmentRequired": True,
         "availableTime": available_times(program),
@@ -146,7 +151,7 @@ def healthcare_service(program: Program) -> dict[str, Any]:
                 "identifier": {"system": "https://www.usps.com", "value": state.code},
                 "display": state.name,
             }
-            for state in program.licensed_states.all()
+            for state in related(program, "licensed_states")
         ]
     return {key: value for key, value in resource.items() if value not in ([], "", None)}
 

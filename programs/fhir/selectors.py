@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from programs.geo import Place
-from programs.interop import interop_programs, organization_index
+from programs.interop import interop_attach, interop_programs, organization_index
 from programs.models import Location, Program
 from programs.querysets import ProgramQuerySet
 
@@ -39,7 +39,7 @@ def _code(token: str) -> str:
 
 def fhir_healthcare_services(*, search: FhirSearch) -> ProgramQuerySet:
     """Published programmes matching the search; ``near`` is the directory's radius search."""
-    programs = interop_programs(relations=FHIR_RELATIONS)
+    programs = interop_programs()
     if search.ids:
         programs = programs.filter(uuid__in=search.ids)
     if search.name:
@@ -65,8 +65,10 @@ def fhir_healthcare_services(*, search: FhirSearch) -> ProgramQuerySet:
 
 
 def fhir_healthcare_service_get(*, resource_id: str) -> Program:
-    """One published programme by its public id, or 404."""
-    return get_object_or_404(interop_programs(relations=FHIR_RELATIONS), uuid=resource_id)
+    """One published programme by its public id, with what it publishes, or 404."""
+    program = get_object_or_404(interop_programs(), uuid=resource_id)
+    interop_attach([program], relations=FHIR_RELATIONS)
+    return program
 
 
 def fhir_locations(*, search: FhirSearch) -> QuerySet[Location]:

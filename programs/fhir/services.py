@@ -7,19 +7,21 @@ from typing import IO
 
 from programs.fhir.mapping import healthcare_service, location, organization
 from programs.fhir.selectors import FHIR_RELATIONS
-from programs.interop import interop_programs, organization_name, organization_uuid
+from programs.interop import (
+    interop_chunks,
+    interop_programs,
+    organization_name,
+    organization_uuid,
+    related,
+)
 
 
 def fhir_export_ndjson(*, stream: IO[str]) -> int:
     """Write every published HealthcareService, Location and Organization, one a line; count them."""
     written, organizations = 0, set()
-    for program in (
-        interop_programs(relations=FHIR_RELATIONS).order_by("pk").iterator(chunk_size=1000)
-    ):
+    for program in interop_chunks(interop_programs(), relations=FHIR_RELATIONS):
         resources = [healthcare_service(program)]
-        for site in program.locations.all():
-            site.program = program  # already in hand: no query per site
-            resources.append(location(site))
+        resources += [location(site) for site in related(program, "locations")]
         name = organization_name(program)
         identifier = organization_uuid(name)
         if identifier not in organizations:

@@ -27,6 +27,7 @@ from rest_framework.views import APIView
 
 from programs.fhir import mapping
 from programs.fhir.selectors import (
+    FHIR_RELATIONS,
     FhirSearch,
     fhir_healthcare_service_get,
     fhir_healthcare_services,
@@ -35,7 +36,7 @@ from programs.fhir.selectors import (
     fhir_organization_get,
     fhir_organizations,
 )
-from programs.interop import proximity_place, result_page
+from programs.interop import interop_attach, proximity_place, result_page
 
 API_TAG = "HL7 FHIR R4"
 MAX_COUNT = 100
@@ -215,9 +216,16 @@ class FhirView(APIView):
 
 
 def _searchset(
-    request: Request, items: Any, count: int, page: int, to_resource: Callable[[Any], dict]
+    request: Request,
+    items: Any,
+    count: int,
+    page: int,
+    to_resource: Callable[[Any], dict],
+    load: Callable[[list[Any]], object] | None = None,
 ) -> dict[str, Any]:
     found = result_page(items=items, number=page, size=count)
+    if load is not None:
+        load(found.items)  # what the page's resources publish, in a fixed number of queries
     params = {key: request.query_params.getlist(key) for key in request.query_params}
     path = request.build_absolute_uri(request.path)
     self_url = f"{path}?{urlencode(params, doseq=True)}" if params else path
@@ -251,7 +259,16 @@ class HealthcareServiceSearchView(FhirView):
     def get(self, request: Request) -> Response:
         search, count, page = parse_search("HealthcareService", request.query_params)
         programs = fhir_healthcare_services(search=search)
-        return Response(_searchset(request, programs, count, page, mapping.healthcare_service))
+        return Response(
+            _searchset(
+                request,
+                programs,
+                count,
+                page,
+                mapping.healthcare_service,
+                load=lambda found: interop_attach(found, relations=FHIR_RELATIONS),
+            )
+        )
 
 
 class HealthcareServiceReadView(FhirView):

@@ -27,6 +27,7 @@ from programs.interop import (
     organization_name,
     organization_uuid,
     program_levels_of_care,
+    related,
     term_uuid,
 )
 from programs.models import VOCABULARY_RELATIONS, Location, Program, Vocabulary, WeeklySession
@@ -152,7 +153,18 @@ def service_at_location_dict(program: Program, location: Location) -> dict[str, 
     }
 
 
-def schedule_dict(program: Program, session: WeeklySession) -> dict[str, Any]:
+def delivery_label(program: Program) -> str:
+    """How a programme is delivered, in the active language.
+
+    Not ``get_delivery_display()``: it makes every choice's lazy label hashable on each call,
+    translating all of them, and an export asks once per session.
+    """
+    return str(Program.Delivery(program.delivery).label)
+
+
+def schedule_dict(
+    program: Program, session: WeeklySession, delivery: str | None = None
+) -> dict[str, Any]:
     service_id = str(program.uuid)
     opens, closes = f"{session.start_time:%H:%M}", f"{session.end_time:%H:%M}"
     return _drop_empty(
@@ -166,13 +178,13 @@ def schedule_dict(program: Program, session: WeeklySession) -> dict[str, Any]:
             "closes_at": closes,
             "valid_from": program.last_verified_on.isoformat() if program.last_verified_on else "",
             "description": session.label,
-            "attending_type": program.get_delivery_display(),
+            "attending_type": delivery_label(program) if delivery is None else delivery,
         }
     )
 
 
 def _terms(program: Program, relation: str) -> list[Vocabulary]:
-    return list(getattr(program, relation).all())
+    return related(program, relation)
 
 
 def fees_description(program: Program) -> str:
@@ -253,7 +265,7 @@ def _attributes(program: Program, service_id: str) -> list[dict[str, Any]]:
         attributes.append(
             _attribute(service_id, LEVEL_TAXONOMY, level.code, str(level.name), str(level.name))
         )
-    delivery = program.get_delivery_display()
+    delivery = delivery_label(program)
     attributes.append(
         _attribute(service_id, DELIVERY_TAXONOMY, program.delivery, delivery, delivery)
     )
@@ -311,7 +323,10 @@ def service_dict(program: Program, *, full: bool = True) -> dict[str, Any]:
     )
     service["organization"] = organization_dict(organization)
     service["phones"] = _phones(program, service_id)
-    service["schedules"] = [schedule_dict(program, session) for session in program.sessions.all()]
+    delivery = delivery_label(program)
+    service["schedules"] = [
+        schedule_dict(program, session, delivery) for session in related(program, "sessions")
+    ]
     service["service_areas"] = (
         [
             {
@@ -323,13 +338,13 @@ def service_dict(program: Program, *, full: bool = True) -> dict[str, Any]:
                 "description": _("Licensed to treat people living in %(state)s.")
                 % {"state": state.name},
             }
-            for state in program.licensed_states.all()
+            for state in related(program, "licensed_states")
         ]
         if program.offers_virtual
         else []
     )
     service["service_at_locations"] = [
-        service_at_location_dict(program, location) for location in program.locations.all()
+        service_at_location_dict(program, location) for location in related(program, "locations")
     ]
     service["languages"] = [
         {

@@ -14,6 +14,7 @@ from programs.interop import (
     TAXONOMIES,
     Taxonomy,
     Term,
+    interop_attach,
     interop_programs,
     organization_index,
     organization_q,
@@ -75,7 +76,9 @@ def hsds_service_filter(*, query: ServiceQuery, full: bool) -> ProgramQuerySet:
 
 def hsds_service_get(*, service_id: str) -> Program:
     """One published programme by its public id, with everything a full service shows, or 404."""
-    return get_object_or_404(interop_programs(), uuid=service_id)
+    program = get_object_or_404(interop_programs(), uuid=service_id)
+    interop_attach([program])
+    return program
 
 
 def hsds_service_at_location_filter(*, query: ServiceQuery) -> QuerySet[Location]:

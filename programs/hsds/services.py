@@ -23,7 +23,7 @@ from programs.hsds.mapping import (
     taxonomy_dict,
     term_dict,
 )
-from programs.interop import TAXONOMIES, interop_programs, taxonomy_terms
+from programs.interop import TAXONOMIES, interop_chunks, interop_programs, taxonomy_terms
 from programs.models import VOCABULARY_RELATIONS, Location, Program, State, WeeklySession
 from programs.services import program_search_refresh
 
@@ -134,7 +134,7 @@ def hsds_export(*, out_dir: Path, programs: Iterable[Program] | None = None) -> 
     services_dir = out_dir / "services"
     services_dir.mkdir(parents=True, exist_ok=True)
     if programs is None:
-        programs = interop_programs().order_by("pk").iterator(chunk_size=1000)
+        programs = interop_chunks(interop_programs(), relations=VOCABULARY_RELATIONS)
     written, organizations = 0, set()
     with ExitStack() as stack:
         writers = {}

@@ -40,6 +40,7 @@ from programs.hsds.selectors import (
     hsds_terms,
 )
 from programs.interop import (
+    interop_attach,
     interop_programs,
     organization_index,
     organization_q,
@@ -174,9 +175,16 @@ class HsdsView(APIView):
         return serializer.validated_data
 
     @staticmethod
-    def paged(params: dict[str, Any], items: Any, to_dict: Callable[[Any], Any]) -> Response:
+    def paged(
+        params: dict[str, Any],
+        items: Any,
+        to_dict: Callable[[Any], Any],
+        load: Callable[[list[Any]], object] | None = None,
+    ) -> Response:
         """One page of ``items`` in the standard's envelope (page, per_page, total_items…)."""
         page = result_page(items=items, number=params["page"], size=params["per_page"])
+        if load is not None:
+            load(page.items)  # what the page's services publish, in a fixed number of queries
         return Response(mapping.page_envelope(page, [to_dict(item) for item in page.items]))
 
 
@@ -210,7 +218,12 @@ class ServiceListView(HsdsView):
     def get(self, request: Request) -> Response:
         params = self.query(request)
         programs = hsds_service_filter(query=params["query"], full=params["full"])
-        return self.paged(params, programs, lambda p: mapping.service_dict(p, full=params["full"]))
+        return self.paged(
+            params,
+            programs,
+            lambda p: mapping.service_dict(p, full=params["full"]),
+            load=interop_attach if params["full"] else None,
+        )
 
 
 class ServiceDetailView(HsdsView):
@@ -287,8 +300,10 @@ class OrganizationDetailView(HsdsView):
         names = organization_index(queryset=Program.objects.published()).get(wanted)
         if not names:
             raise Http404
-        programs = interop_programs().filter(organization_q(names)).order_by("name", "pk")
+        programs = list(interop_programs().filter(organization_q(names)).order_by("name", "pk"))
         full = params["full_service"]
+        if full:
+            interop_attach(programs)
         body = mapping.organization_dict(names[0])
         body["services"] = [
             mapping.service_dict(program, full=full)

@@ -13,12 +13,14 @@ from programs.interop import (
     NAMESPACE,
     derived_uuid,
     eligibility_description,
+    interop_attach,
     organization_key,
     organization_name,
     organization_uuid,
     program_levels_of_care,
+    related,
 )
-from programs.models import Program
+from programs.models import VOCABULARY_RELATIONS, Program
 from tests.factories import ProgramFactory, WeeklySessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +104,34 @@ def test_a_service_reads_back_into_the_same_programme_values():
             "label": "Evening track",
         }
     ]
+
+
+def test_what_interop_attach_loads_is_what_each_programme_lists_in_the_same_order(
+    django_assert_max_num_queries,
+):
+    # The APIs and exports read a page's relations from interop_attach, not one query each:
+    # a service must publish the same sites, sessions, states and terms in the same order.
+    programs = [
+        ProgramFactory(
+            conditions=["ptsd-trauma", "depression", "anxiety"],
+            insurance=["aetna", "medicaid"],
+            languages=["es", "en"],
+            licensed_states=["NY", "CA", "TX"],
+            delivery=Program.Delivery.VIRTUAL,
+        ),
+        ProgramFactory(conditions=["anxiety"]),
+        ProgramFactory(),
+    ]
+    WeeklySessionFactory(program=programs[0], weekday=2)
+    WeeklySessionFactory(program=programs[0], weekday=0)
+    loaded = list(Program.objects.filter(pk__in=[p.pk for p in programs]).order_by("pk"))
+    with django_assert_max_num_queries(2 + 2 * 7):
+        interop_attach(loaded)
+    for program in loaded:
+        fresh = Program.objects.get(pk=program.pk)
+        for relation in ("locations", "sessions", "licensed_states", *VOCABULARY_RELATIONS):
+            expected = list(getattr(fresh, relation).all())
+            got = related(program, relation)
+            assert [item.pk for item in got] == [item.pk for item in expected], relation
+        assert service_dict(program) == service_dict(fresh)
+        assert healthcare_service(program) == healthcare_service(fresh)
