@@ -161,7 +161,8 @@ class Program(models.Model):
     class Source(models.TextChoices):
         MANUAL = "manual", _("Entered by IOPfinder staff")
         DEMO = "demo", _("Demo data (not a real programme)")
-        SAMHSA_2022 = "samhsa_2022", _("SAMHSA National Directory 2022")
+        SAMHSA_2022 = "samhsa_2022", _("SAMHSA National Directory 2022 (substance use)")
+        SAMHSA_MH_2022 = "samhsa_mh_2022", _("SAMHSA National Directory 2022 (mental health)")
         CSV = "csv", _("CSV import")
         HSDS = "hsds", _("Open Referral HSDS import")
 
@@ -375,7 +376,7 @@ class Program(models.Model):
     @property
     def is_imported_unconfirmed(self) -> bool:
         """Imported from a public directory and not yet confirmed by the programme."""
-        return self.source == self.Source.SAMHSA_2022 and self.last_verified_on is None
+        return self.source in DIRECTORY_SOURCES and self.last_verified_on is None
 
     @property
     def is_stale(self) -> bool:
@@ -407,6 +408,46 @@ class Program(models.Model):
             errors["length_weeks_max"] = _("The longest length must not be below the shortest.")
         if errors:
             raise ValidationError(errors)
+
+
+# The public directories' editions: imported in bulk, each listing unconfirmed until checked.
+DIRECTORY_SOURCES = frozenset({Program.Source.SAMHSA_2022, Program.Source.SAMHSA_MH_2022})
+
+
+class DirectoryRecord(models.Model):
+    """Provenance: a listing's row in one edition of a public directory.
+
+    A facility listed in two editions (the same key) is one programme with a record for each.
+    The row is kept as read (names, address, phones, codes) so that importing either edition
+    again merges what both say, whichever comes last.
+    """
+
+    program = models.ForeignKey(
+        Program,
+        on_delete=models.CASCADE,
+        related_name="directory_records",
+        verbose_name=_("programme"),
+    )
+    source = models.CharField(_("source"), max_length=20, choices=Program.Source.choices)
+    source_id = models.CharField(_("source id"), max_length=64)
+    row = models.JSONField(_("row as read"), default=dict, blank=True)
+    first_imported_at = models.DateTimeField(_("first imported"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["program", "source"]
+        verbose_name = _("directory record")
+        verbose_name_plural = _("directory records")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_id"], name="directory_record_unique_row"
+            ),
+            models.UniqueConstraint(
+                fields=["program", "source"], name="directory_record_one_per_edition"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()}: {self.source_id}"
 
 
 class Location(models.Model):
