@@ -98,6 +98,4 @@ def edition_for(directory: samhsa.Directory, path: Path, *, named: str = "") -> 
     if len(keyed) == 1:
         return keyed[0]
     options = ", ".join(e.slug for e in keyed)
-    raise samhsa.SamhsaFileError(
-        f"{path.name} could be any of {options}: name it with --edition."
-    )
+    raise samhsa.SamhsaFileError(f"{path.name} could be any of {options}: name it with --edition.")

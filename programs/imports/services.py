@@ -187,15 +187,11 @@ def _other_editions(edition: editions.Edition) -> dict[str, list[tuple[int, samh
     )
     for source, key, row in rows.values_list("source", "source_id", "row").iterator(2000):
         if row:  # a record from before rows were kept has nothing to merge
-            others.setdefault(key, []).append(
-                (order[source], samhsa.Facility.from_row(row))
-            )
+            others.setdefault(key, []).append((order[source], samhsa.Facility.from_row(row)))
     return others
 
 
-def _record_provenance(
-    edition: editions.Edition, *, rows: dict[str, dict[str, str]]
-) -> None:
+def _record_provenance(edition: editions.Edition, *, rows: dict[str, dict[str, str]]) -> None:
     """Keep this edition's record of each facility imported, creating or updating only changes."""
     have = {
         key: (pk, row)
@@ -315,9 +311,7 @@ def samhsa_import(
         # only this edition's own records can be "not in this file".
         scope=Program.objects.filter(source__in=list(editions.BY_SOURCE)),
         owned=set(
-            DirectoryRecord.objects.filter(source=chosen.source).values_list(
-                "source_id", flat=True
-            )
+            DirectoryRecord.objects.filter(source=chosen.source).values_list("source_id", flat=True)
         )
         | set(
             Program.objects.filter(source=chosen.source)

@@ -381,7 +381,11 @@ def synchronise(
     result = SyncResult()
     wanted_keys = set(keys)
     result.not_in_file = sorted(
-        ((row[options.key_field], row["name"]) for row in rows if row[options.key_field] not in wanted_keys),
+        (
+            (row[options.key_field], row["name"])
+            for row in rows
+            if row[options.key_field] not in wanted_keys
+        ),
         key=lambda item: (item[1], item[0]),
     )
     writer = _Writer(options, slugs_by_relation)

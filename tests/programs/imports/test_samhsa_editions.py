@@ -110,7 +110,9 @@ def test_substance_use_workbook_is_still_recognised_as_its_own_edition(make_work
     assert "Edition: SAMHSA National Directory of Substance Use Treatment Facilities 2022" in output
 
 
-def test_facility_in_both_editions_is_one_listing_with_both_sources(make_workbook, make_mh_workbook):
+def test_facility_in_both_editions_is_one_listing_with_both_sources(
+    make_workbook, make_mh_workbook
+):
     su = make_workbook([facility(service_code_info="SA * OP OIT * CBT * PI * ADLT")])
     mh = make_mh_workbook(
         [
