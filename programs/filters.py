@@ -21,6 +21,7 @@ from programs.models import Condition, Insurance, Language, Modality, Population
 from programs.querysets import haversine_miles
 from programs.schedule import TimeOfDay
 from programs.search import SearchConditions, terms_mask
+from programs.signs import Sign, sign_q
 
 
 class PlaceField(forms.CharField):
@@ -122,6 +123,13 @@ class ProgramFilterSet(django_filters.FilterSet):
         choices=TimeOfDay.choices,
         method="filter_noop",
         widget=forms.CheckboxSelectMultiple,
+    )
+    sign = django_filters.MultipleChoiceFilter(
+        label=_("Signs of quality"),
+        choices=Sign.choices,
+        method="filter_noop",
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only programmes showing every sign ticked."),
     )
     age = django_filters.NumberFilter(
         label=_("Age"), method="filter_noop", min_value=0, max_value=120
@@ -228,6 +236,9 @@ class ProgramFilterSet(django_filters.FilterSet):
             elif condition:
                 queryset = queryset.filter(condition & rows.anchors())
             # With no condition at all every published programme is listed: no join needed.
+        for sign in data.get("sign") or ():
+            # On the programme itself, not its search rows: a subquery per sign ticked.
+            queryset = queryset.filter(sign_q(sign))
         if data.get("q"):
             queryset = queryset.search(data["q"])
         return self.sort_queryset(queryset, data.get("sort") or "", place, bool(data.get("q")))

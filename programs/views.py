@@ -24,7 +24,15 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 # The directory's filters shown as lists of checkboxes (see _filter_choices.html).
-CHECKBOX_FILTERS = ("condition", "modality", "insurance", "time", "population", "language")
+CHECKBOX_FILTERS = (
+    "condition",
+    "modality",
+    "insurance",
+    "time",
+    "sign",
+    "population",
+    "language",
+)
 
 
 def program_list(request: HttpRequest) -> HttpResponse:

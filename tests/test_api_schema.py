@@ -61,6 +61,7 @@ def test_schema_documents_every_directory_parameter(openapi):
         "insurance",
         "format",
         "time",
+        "sign",
         "age",
         "language",
         "population",

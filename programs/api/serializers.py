@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from programs.models import Modality, Program
 from programs.schedule import TimeOfDay, session_band
+from programs.signs import Sign, program_signs
 
 
 class TermSerializer(serializers.Serializer):
@@ -175,6 +176,25 @@ class ProvenanceSerializer(serializers.Serializer):
         help_text="Imported from a public directory and not yet confirmed by the programme.",
     )
     updated_at = serializers.DateTimeField(read_only=True)
+    directory_editions = serializers.SerializerMethodField(
+        help_text="Every public directory edition that lists the programme (its provenance)."
+    )
+
+    @extend_schema_field(
+        serializers.ListField(child=serializers.ChoiceField(choices=Program.Source.choices))
+    )
+    def get_directory_editions(self, program: Program) -> list[str]:
+        return [record.source for record in program.directory_records.all()]
+
+
+class SignSerializer(serializers.Serializer):
+    """A sign of quality: a fact from the data, its meaning and its sources; never a score."""
+
+    sign = serializers.ChoiceField(choices=Sign.choices, read_only=True)
+    label = serializers.CharField(read_only=True)
+    meaning = serializers.CharField(read_only=True)
+    details = serializers.ListField(child=serializers.CharField(), read_only=True)
+    sources = serializers.ListField(child=serializers.CharField(), read_only=True)
 
 
 class VocabulariesSerializer(serializers.Serializer):
@@ -204,6 +224,11 @@ class ProgramDetailSerializer(ProgramIdentitySerializer, VocabulariesSerializer)
     cost = CostSerializer(source="*", read_only=True)
     locations = LocationSerializer(many=True, read_only=True)
     provenance = ProvenanceSerializer(source="*", read_only=True)
+    signs = serializers.SerializerMethodField()
+
+    @extend_schema_field(SignSerializer(many=True))
+    def get_signs(self, program: Program) -> list[dict]:
+        return SignSerializer(program_signs(program), many=True).data
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_licensed_states(self, program: Program) -> list[str]:

@@ -438,7 +438,7 @@ class _SubstanceUse2022:
     reviewed_unmapped: frozenset[str] = REVIEWED_UNMAPPED
 
 
-def _map_codes(
+def map_codes(
     codes: tuple[str, ...], table: CodeTable, terms: dict[str, set[str]], flags: set[str]
 ) -> list[str]:
     """Add what one edition's codes mean to ``terms`` and ``flags``; return the unknown codes."""
@@ -496,9 +496,9 @@ def facility_to_record(
     terms: dict[str, set[str]] = {relation: set() for relation in MANAGED_RELATIONS}
     terms["languages"].add(LANGUAGE_ALWAYS)
     flags: set[str] = set()
-    unknown = _map_codes(facility.codes, table, terms, flags)
+    unknown = map_codes(facility.codes, table, terms, flags)
     for other_table, other in also:
-        _map_codes(other.codes, other_table, terms, flags)
+        map_codes(other.codes, other_table, terms, flags)
         codes |= set(other.codes)
     _substance_terms(codes, terms)
     row = facility.row

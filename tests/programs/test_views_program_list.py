@@ -183,7 +183,7 @@ def test_the_form_remembers_the_search(client, manhattan_program):
     assert "(1 chosen)" in html
 
 
-CHECKBOX_FIELDS = ["condition", "modality", "insurance", "time", "population", "language"]
+CHECKBOX_FIELDS = ["condition", "modality", "insurance", "time", "sign", "population", "language"]
 
 
 @pytest.mark.parametrize(

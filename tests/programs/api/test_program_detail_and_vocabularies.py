@@ -86,7 +86,7 @@ def test_detail_returns_the_whole_programme(api_client, full_program):
     assert body["cost"] == {"self_pay_usd": 6500, "sliding_scale": True, "payment_plans": False}
     assert body["last_verified_on"] == "2026-08-15"
     assert body["provenance"]["source"] == "samhsa_2022"
-    assert body["provenance"]["source_label"] == "SAMHSA National Directory 2022"
+    assert body["provenance"]["source_label"] == "SAMHSA National Directory 2022 (substance use)"
     assert body["provenance"]["last_verified_on"] == "2026-08-15"
     assert body["provenance"]["imported_unconfirmed"] is False
     assert body["provenance"]["updated_at"]

@@ -17,6 +17,7 @@ from django.core.management.base import CommandError
 from programs.imports import editions
 from programs.imports.services import samhsa_import
 from programs.models import VOCABULARY_RELATIONS, DirectoryRecord, ImportRun, Program
+from programs.signs import Sign, program_signs
 from tests.programs.imports.conftest import (
     CODE_COLUMNS,
     CODE_KEY,
@@ -274,3 +275,29 @@ def test_every_code_of_the_real_substance_use_key_has_been_reviewed(samhsa_2022_
     directory = read_directory(samhsa_2022_file)
     assert editions.edition_for(directory, samhsa_2022_file) is editions.SU_2022
     assert editions.SU_2022.unreviewed(directory.code_names) == []
+
+
+# --- Signs of quality from the data ----------------------------------------------------
+
+
+def test_imported_signs_name_the_edition_that_says_so(make_workbook, client):
+    su = make_workbook([facility(service_code_info="SA * OP OIT * CBT BU * JC * ADLT")])
+    mh = make_workbook(
+        [facility(service_code_info="MH * OP * DBT * CO * CARF * ADLT")], code_rows=MH_CODE_ROWS
+    )
+    for path in (su, mh):
+        run(path)
+    program = Program.objects.get()
+    shown = {s.sign: s for s in program_signs(Program.objects.for_listing().get())}
+    su_label = "SAMHSA National Directory 2022 (substance use)"
+    mh_label = "SAMHSA National Directory 2022 (mental health)"
+    assert shown[Sign.MOUD].sources == [su_label]
+    assert shown[Sign.EVIDENCE_BASED].sources == [su_label, mh_label]
+    assert shown[Sign.EVIDENCE_BASED].details == [
+        "Cognitive behavioural therapy",
+        "Dialectical behaviour therapy",
+    ]
+    assert shown[Sign.CO_OCCURRING].sources == [mh_label]
+    assert set(shown[Sign.ACCREDITED].details) == {"The Joint Commission", "CARF International"}
+    html = client.get(program.get_absolute_url()).content.decode()
+    assert f"Source: {su_label}; {mh_label}." in html
