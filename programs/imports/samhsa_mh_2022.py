@@ -9,7 +9,8 @@ workbook's own key lists and this table does not is reported by name (see
 ``programs.imports.editions.Edition.unreviewed``), and every code in a row that is neither
 mapped nor reviewed is counted in the report.
 
-Targets use the notation of ``programs.imports.samhsa.CODE_MAP``.
+Targets use the notation of ``programs.imports.samhsa.CODE_MAP`` ("level:<code>" is a level of
+care of ``programs.levels``).
 """
 
 from __future__ import annotations
@@ -23,10 +24,10 @@ CODE_MAP: dict[str, tuple[str, ...]] = {
     "SA": ("conditions:substance-use",),
     "SUMH": ("conditions:co-occurring",),
     # Service setting: the level of care
-    "PHDT": ("php",),
-    "OP": ("outpatient",),
-    "RES": ("residential",),
-    "HI": ("inpatient",),
+    "PHDT": ("level:php",),
+    "OP": ("level:outpatient",),  # here the outpatient clinic itself, weekly care
+    "RES": ("level:residential",),
+    "HI": ("level:inpatient",),
     # Treatment approaches (TAP)
     "CBT": ("modalities:cbt",),
     "DBT": ("modalities:dbt",),
