@@ -47,6 +47,7 @@ def synthesise_mh_workbook(su_path: Path, target: Path, seed: int = 2022) -> Pat
     """A workbook in the mental-health layout, generated from the substance-use file's sites."""
     import openpyxl
 
+    # No database needed, only the reader and the table.
     sys.path.insert(0, str(_common.ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iopfinder.settings")
     import django
@@ -123,6 +124,9 @@ def child(url: str, su_path: str, mh_path: str) -> None:
 
 
 def main() -> None:
+    # benchmarks/http.py must not shadow the standard library's http while Django loads.
+    here = str(Path(__file__).resolve().parent)
+    sys.path[:] = [entry for entry in sys.path if entry not in ("", here)]
     if len(sys.argv) > 4 and sys.argv[1] == "--child":
         child(sys.argv[2], sys.argv[3], sys.argv[4])
         return
