@@ -16,6 +16,7 @@ from django.http import QueryDict
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from programs import levels as care_levels
 from programs.geo import GeocodingError, Place, geocode
 from programs.models import Condition, Insurance, Language, Modality, Population, Program
 from programs.querysets import haversine_miles
@@ -112,6 +113,13 @@ class ProgramFilterSet(django_filters.FilterSet):
     insurance = _vocabulary_filter(Insurance, _("Insurance"))
     language = _vocabulary_filter(Language, _("Language"))
     population = _vocabulary_filter(Population, _("Programme for"))
+    level = django_filters.MultipleChoiceFilter(
+        label=_("Level of care"),
+        choices=care_levels.choices,
+        method="filter_noop",
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Intensive outpatient (IOP) unless you tick others."),
+    )
     format = django_filters.ChoiceFilter(
         label=_("Format"),
         choices=[("in_person", _("In person")), ("virtual", _("Virtual"))],
@@ -196,6 +204,12 @@ class ProgramFilterSet(django_filters.FilterSet):
         radius = data.get("radius")
         return float(radius) if radius else float(settings.DIRECTORY_DEFAULT_RADIUS_MILES)
 
+    @property
+    def levels_mask(self) -> int:
+        """The levels of care asked for; IOPs (the product's focus) when none are."""
+        data = getattr(self.form, "cleaned_data", {}) or {}
+        return care_levels.mask_of(data.get("level") or care_levels.DEFAULT_CODES)
+
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         """Every filter as one condition on the programme's search rows, then the order.
 
@@ -204,6 +218,8 @@ class ProgramFilterSet(django_filters.FilterSet):
         (latitude, longitude) index) and keeps the nearest as ``distance_miles``.
         """
         data = self.form.cleaned_data
+        # The programme's own column, so listing every IOP needs no join to the search rows.
+        queryset = queryset.filter(care_levels.offering_q(self.levels_mask))
         rows = SearchConditions("search_rows__")
         condition = Q()
         for name, (column, model) in self.VOCABULARY_COLUMNS.items():

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from programs.levels import ALL_LEVELS, Level, LevelsField, levels_of
 from programs.querysets import (
     IN_PERSON_DELIVERIES,
     VIRTUAL_DELIVERIES,
@@ -174,15 +175,24 @@ class Program(models.Model):
     organization = models.CharField(_("provider or organisation"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
 
-    # Level of care: every listing is an IOP (ASAM 2.1); neighbours offered by the provider
-    # matter for stepping up or down.
-    offers_php = models.BooleanField(_("also offers partial hospitalisation (PHP)"), default=False)
-    offers_outpatient = models.BooleanField(_("also offers standard outpatient"), default=False)
+    # Levels of care offered, a bitmask of programs.levels.Level (IOP, PHP, residential…):
+    # what the directory filters on and what matching steps up or down to.
+    levels = LevelsField(
+        _("levels of care"),
+        default=int(Level.IOP),
+        validators=[
+            MinValueValidator(1, _("Tick at least one level of care.")),
+            MaxValueValidator(ALL_LEVELS),
+        ],
+    )
 
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
-    accepting_new_patients = models.BooleanField(_("accepting new patients"), default=True)
+    # None: the listing does not say (imported directories never do); "Call to ask".
+    accepting_new_patients = models.BooleanField(
+        _("accepting new patients"), null=True, blank=True, default=None
+    )
     typical_wait_days = models.PositiveSmallIntegerField(
         _("typical wait (days)"),
         null=True,
@@ -356,6 +366,10 @@ class Program(models.Model):
                 condition=Q(delivery__in=["in_person", "virtual", "hybrid"]),
                 name="program_delivery_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(levels__gte=1, levels__lte=ALL_LEVELS),
+                name="program_levels_valid",
+            ),
             models.UniqueConstraint(
                 fields=["source", "source_id"],
                 condition=~Q(source_id=""),
@@ -385,6 +399,23 @@ class Program(models.Model):
             return True
         age = timezone.localdate() - self.last_verified_on
         return age > datetime.timedelta(days=STALE_AFTER_DAYS)
+
+    @property
+    def levels_offered(self) -> tuple:
+        """The levels of care offered (``programs.levels.LevelInfo``), least intensive first."""
+        return levels_of(self.levels)
+
+    @property
+    def offers_php(self) -> bool:
+        return bool(self.levels & Level.PHP)
+
+    @property
+    def offers_outpatient(self) -> bool:
+        return bool(self.levels & Level.OUTPATIENT)
+
+    @property
+    def offers_iop(self) -> bool:
+        return bool(self.levels & Level.IOP)
 
     @property
     def offers_virtual(self) -> bool:
@@ -699,7 +730,7 @@ class ProgramSearch(models.Model):
     state = models.CharField(_("state"), max_length=2, blank=True)
     in_person = models.BooleanField(_("meets in person"), default=False)
     virtual = models.BooleanField(_("meets online"), default=False)
-    accepting = models.BooleanField(_("accepting new patients"), default=True)
+    accepting = models.BooleanField(_("accepting new patients"), null=True, blank=True)
     min_age = models.PositiveSmallIntegerField(_("minimum age"), default=0)
     max_age = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
     conditions = models.BigIntegerField(_("conditions (bitmask)"), default=0)
@@ -713,7 +744,7 @@ class ProgramSearch(models.Model):
         _("days that fit each set of times of day (packed, see programs.search)"), default=0
     )
     hours_per_week = models.FloatField(_("hours per week"), null=True, blank=True)
-    offers_php = models.BooleanField(_("also offers PHP"), default=False)
+    levels = models.PositiveSmallIntegerField(_("levels of care (bitmask)"), default=0)
     sliding_scale = models.BooleanField(_("sliding-scale fees"), default=False)
     last_verified_on = models.DateField(_("last verified"), null=True, blank=True)
 

@@ -14,6 +14,7 @@ from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer
 
 from matching.shortlists.models import Shortlist
+from programs.levels import plain_words
 from programs.models import Program
 from programs.templatetags.programs_tags import schedule_summary
 
@@ -75,6 +76,7 @@ def _program_block(program: Program, note: str, number: int) -> list[Flowable]:
             Paragraph(f"<b>{_text(_('Note from your clinician'))}:</b> {_text(note)}", NOTE)
         )
     facts = [
+        (_("Level of care"), plain_words(program.levels)),
         (_("Intake phone"), program.intake_phone),
         (_("Phone"), program.phone),
         (_("Email"), program.email),

@@ -22,6 +22,7 @@ from xml.etree.ElementTree import ParseError
 
 from django.core.exceptions import ValidationError
 
+from programs import levels as care_levels
 from programs.geo import zip_place
 from programs.imports.sync import ProgramRecord
 from programs.models import VOCABULARY_RELATIONS, Program, phone_validator
@@ -51,22 +52,33 @@ NOT_IOP = "not an IOP"
 NOT_SELECTED = "level of care not selected"
 
 # --- The reviewed mapping ---------------------------------------------------------------
-# Targets are "<relation>:<vocabulary slug>" (relation as on Program), or one of
-# "php", "outpatient", "telehealth", "sliding_scale", "age:<group>".
+# Targets are "<relation>:<vocabulary slug>" (relation as on Program), "level:<code>" (a
+# level of care, programs.levels), or one of "telehealth", "sliding_scale", "age:<group>".
 # Notes from the review of the 2022 key and data:
 # - OD is *outpatient detoxification* (1,518 of its 1,524 facilities also list DT, detox);
 #   ODT is *day treatment or partial hospitalisation*, so ODT, not OD, means PHP.
 # - OP is the whole outpatient setting (every OIT facility lists it); ORT, "regular
 #   outpatient treatment", is the standard weekly outpatient care a seeker may step down to.
+# - Detoxification in any setting (DT, OD, RD, HID) is withdrawal management; RD and HID
+#   also name the setting it happens in (residential, hospital).
 # - English is not coded: every facility is taken to treat in English (LANGUAGE_ALWAYS).
 CODE_MAP: dict[str, tuple[str, ...]] = {
     # Type of care
     "SA": ("conditions:substance-use",),
     "SUMH": ("conditions:co-occurring",),
+    "DT": ("level:withdrawal",),
     # Service setting: the level of care
-    "OIT": (),  # the IOP itself (selects the facility; see IOP_CODE)
-    "ODT": ("php",),
-    "ORT": ("outpatient",),
+    "OIT": ("level:iop",),  # the IOP itself (also selects the facility; see IOP_CODE)
+    "ODT": ("level:php",),
+    "ORT": ("level:outpatient",),
+    "OD": ("level:withdrawal",),
+    "RES": ("level:residential",),
+    "RL": ("level:residential",),
+    "RS": ("level:residential",),
+    "RD": ("level:residential", "level:withdrawal"),
+    "HI": ("level:inpatient",),
+    "HIT": ("level:inpatient",),
+    "HID": ("level:inpatient", "level:withdrawal"),
     # Medications for opioid or alcohol use
     "MU": ("modalities:moud",),
     "BU": ("modalities:moud",),
@@ -166,7 +178,7 @@ CODE_MAP: dict[str, tuple[str, ...]] = {
 REVIEWED_UNMAPPED: frozenset[str] = frozenset(
     code
     for group in (
-        "DT HH HI OP RES HID HIT OD OMB RD RL RS GH PSYH",  # other settings and types of care
+        "HH OP OMB GH PSYH",  # housing, the outpatient umbrella, settings we do not list
         "INPE RPE PC NAUT NMAUT AUINPE AURPE AUPC",  # who prescribes, what is not treated
         "DB BUM BMW DM MM MMW UB UN PAIN NMOA ULC NOOP",  # opioid treatment details
         "ACM DSF METH BSDM BWN BWON BERI NXN VTRL MHIV MHCV LFXD CLND MPEP NRT NSC",  # drugs
@@ -206,8 +218,7 @@ MANAGED_FIELDS = (
     "organization",
     "phone",
     "intake_phone",
-    "offers_php",
-    "offers_outpatient",
+    "levels",
     "delivery",
     "min_age",
     "max_age",
@@ -425,6 +436,11 @@ def _ages(codes: set[str]) -> tuple[int, int | None]:
     return youngest, oldest
 
 
+def _fallback_level(codes: set[str]) -> int:
+    """A facility selected by a setting we do not map: outpatient if it says so, else IOP."""
+    return int(care_levels.Level.OUTPATIENT if "OP" in codes else care_levels.Level.IOP)
+
+
 class CodeTable(Protocol):
     """An edition's reviewed table (``programs.imports.editions.Edition`` is one)."""
 
@@ -514,6 +530,7 @@ def facility_to_record(
         name = f"{facility.name1} – {facility.name2}"
     place = zip_place(facility.zip_code)
     telehealth = "telehealth" in flags
+    level_codes = [target.partition(":")[2] for target in flags if target.startswith("level:")]
 
     record = ProgramRecord(
         key=facility.key,
@@ -523,8 +540,7 @@ def facility_to_record(
             "organization": facility.name1[:200] if facility.name2 else "",
             "phone": phone,
             "intake_phone": intake_phone if intake_phone != phone else "",
-            "offers_php": "php" in flags,
-            "offers_outpatient": "outpatient" in flags,
+            "levels": care_levels.mask_of(level_codes) or _fallback_level(codes),
             # Telehealth on top of a street address: in person and virtual, in its own state.
             "delivery": Program.Delivery.HYBRID if telehealth else Program.Delivery.IN_PERSON,
             "min_age": min_age,

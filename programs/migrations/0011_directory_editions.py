@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programs', '0009_vocabulary_names_per_language'),
+        ('programs', '0010_levels_of_care_and_unknown_openings'),
     ]
 
     operations = [

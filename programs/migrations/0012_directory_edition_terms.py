@@ -83,7 +83,7 @@ def remove_terms(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programs", "0010_directory_editions"),
+        ("programs", "0011_directory_editions"),
     ]
 
     operations = [migrations.RunPython(add_terms, remove_terms)]
