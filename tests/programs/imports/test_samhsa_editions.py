@@ -314,3 +314,20 @@ def test_admin_shows_the_provenance_of_a_merged_listing(make_workbook, admin_cli
     html = response.content.decode()
     assert "SAMHSA National Directory 2022 (substance use)" in html
     assert "SAMHSA National Directory 2022 (mental health)" in html
+
+
+def test_mental_health_settings_become_levels_of_care(make_mh_workbook):
+    from programs.levels import Level
+
+    rows = [
+        mh_facility(name1="Day and residential", service_code_info="MH * PHDT RES * ADLT"),
+        mh_facility(name1="Hospital", service_code_info="MH * HI * ADLT"),
+        mh_facility(name1="Clinic", service_code_info="MH * OP * ADLT"),
+    ]
+    samhsa_import(path=make_mh_workbook(rows))
+    levels = dict(Program.objects.values_list("name", "levels"))
+    assert levels == {
+        "Day and residential": Level.PHP | Level.RESIDENTIAL,
+        "Hospital": Level.INPATIENT,
+        "Clinic": Level.OUTPATIENT,
+    }
