@@ -33,7 +33,6 @@ from programs.models import (
     VOCABULARY_RELATIONS,
     Accreditation,
     Condition,
-    DirectoryRecord,
     EditSuggestion,
     ImportRun,
     Insurance,
@@ -63,19 +62,6 @@ class WeeklySessionInline(admin.TabularInline):
     model = WeeklySession
     extra = 0
     fields = ["weekday", "start_time", "end_time", "label"]
-
-
-class DirectoryRecordInline(admin.TabularInline):
-    """Provenance: each directory edition that lists the programme (written by imports only)."""
-
-    model = DirectoryRecord
-    extra = 0
-    fields = ["source", "source_id", "first_imported_at"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 def _transition_action(to_status: str, description: str) -> Any:
@@ -138,7 +124,7 @@ class ProgramAdmin(SimpleHistoryAdmin):
     readonly_fields = ["status", "last_verified_on", "verified_by", "created_at", "updated_at"]
     # Curators paste bare domains ("example.org"); assume https, as Django 6 will.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    inlines = [LocationInline, WeeklySessionInline, DirectoryRecordInline]
+    inlines = [LocationInline, WeeklySessionInline]
     list_per_page = 50
     date_hierarchy = "updated_at"
     fieldsets = [

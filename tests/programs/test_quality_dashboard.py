@@ -139,6 +139,7 @@ def test_counts_by_status_and_source(catalogue):
         "demo": 0,
         "samhsa_2022": 2,
         "csv": 1,
+        "samhsa_mh_2022": 0,
         "hsds": 0,  # every source is listed, imported HSDS services too
     }
 

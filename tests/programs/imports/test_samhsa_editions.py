@@ -13,7 +13,6 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.urls import reverse
 
 from programs.imports import editions
 from programs.imports.services import samhsa_import
@@ -303,17 +302,6 @@ def test_imported_signs_name_the_edition_that_says_so(make_workbook, client):
     html = client.get(program.get_absolute_url()).content.decode()
     assert f"Source: {su_label}; {mh_label}." in html
     assert f"<dd>{su_label}; {mh_label}</dd>" in html  # the listing's provenance
-
-
-def test_admin_shows_the_provenance_of_a_merged_listing(make_workbook, admin_client):
-    run(make_workbook([facility()]))
-    run(make_workbook([facility(service_code_info="MH * OP * ADLT")], code_rows=MH_CODE_ROWS))
-    program = Program.objects.get()
-    response = admin_client.get(reverse("admin:programs_program_change", args=[program.pk]))
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "SAMHSA National Directory 2022 (substance use)" in html
-    assert "SAMHSA National Directory 2022 (mental health)" in html
 
 
 def test_mental_health_settings_become_levels_of_care(make_mh_workbook):
