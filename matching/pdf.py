@@ -20,6 +20,7 @@ from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer
 
 from matching.services import MatchResult, ProgramMatch
+from programs.levels import plain_words
 from programs.models import Program
 from programs.templatetags.programs_tags import miles, schedule_summary
 
@@ -87,6 +88,7 @@ def program_block(
             Paragraph(f"<b>{pdf_text(_('Note from your clinician'))}:</b> {pdf_text(note)}", NOTE)
         )
     facts = [
+        (_("Level of care"), plain_words(program.levels)),
         (_("Intake phone"), program.intake_phone),
         (_("Phone"), program.phone),
         (_("Email"), program.email),

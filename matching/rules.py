@@ -619,6 +619,11 @@ class VerifiedRule(BaseRule):
         return self.reason(role, text, earned=0.4, met=False)
 
 
+# Points for a listing that does not say whether it takes new patients: between a waitlist
+# and a confirmed opening.
+UNKNOWN_OPENINGS_SHARE = 0.5
+
+
 class WaitlistRule(BaseRule):
     """Accepting new patients now (a tie-breaker, only when they said a waitlist is fine)."""
 
@@ -633,6 +638,11 @@ class WaitlistRule(BaseRule):
     ) -> tuple[CriterionResult, ...]:
         if program.accepting_new_patients:
             return self.reason(role, _("Accepting new patients"), earned=1.0, met=True)
+        if program.accepting_new_patients is None:
+            # The listing does not say: neither a match nor a miss, something to ask.
+            return self.reason(
+                role, _("Call to ask about openings"), earned=UNKNOWN_OPENINGS_SHARE, met=None
+            )
         return self.reason(role, _("Has a waitlist"), earned=0.0, met=False)
 
 

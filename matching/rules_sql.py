@@ -35,6 +35,7 @@ from matching.rules import (
     SCHEDULE_UNKNOWN_SHARE,
     SELF_PAY,
     SLIDING_SCALE_SHARE,
+    UNKNOWN_OPENINGS_SHARE,
     VIRTUAL_TRIP_MILES,
     Cover,
     IntensityRule,
@@ -44,6 +45,7 @@ from matching.rules import (
     insurance_cover,
     trip_share,
 )
+from programs.levels import Level
 from programs.models import Condition
 from programs.schedule import TimeOfDay
 from programs.search import (
@@ -227,7 +229,7 @@ def goal_sql(goal: str, ctx: SqlContext) -> str:
         return any_of([is_true("virtual"), has("schedule", evenings)])
     services = has("modalities", ctx.mask("modalities", GOAL_SERVICES.get(goal, ())))
     if goal == Goal.STEP_DOWN:
-        return any_of([is_true("offers_php"), services])
+        return any_of([has("levels", Level.PHP), services])
     return services
 
 
@@ -325,7 +327,11 @@ def verified_form(rule: Rule, role: Role, intake: Intake, ctx: SqlContext) -> Fa
 
 def waitlist_form(rule: Rule, role: Role, intake: Intake, ctx: SqlContext) -> FastForm:
     accepting = is_true("accepting")
-    earned = choose((accepting, fixed(rule.weight, 1.0)), default=fixed(rule.weight, 0.0))
+    earned = choose(
+        (accepting, fixed(rule.weight, 1.0)),
+        ("(accepting IS NULL)", fixed(rule.weight, UNKNOWN_OPENINGS_SHARE)),
+        default=fixed(rule.weight, 0.0),
+    )
     return FastForm(role, earned)
 
 

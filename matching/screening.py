@@ -22,6 +22,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from matching.intake import Intake, Severity, SuicideBehavior
+from programs import levels as care_levels
 
 
 class Level(models.TextChoices):
@@ -279,6 +280,90 @@ def has_ideation(intake: Intake) -> bool:
     return intake.wish_dead or intake.suicidal_thoughts or item9 > 0
 
 
+# --- Which listings each level of care shows ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Group:
+    """Listings offering any level in ``offers`` and none in ``lacks``, under one label."""
+
+    code: str
+    label: Promise
+    offers: int
+    lacks: int = 0
+    note: Promise | None = None  # said on each listing of the group
+
+
+@dataclass(frozen=True)
+class ListPlan:
+    """The levels of care a list is built from and its groups, in the order shown.
+
+    A listing belongs to the first group it fits; the database ranks within each group
+    (``matching.selectors.match_ranked_page``).
+    """
+
+    levels: int  # a listing must offer one of these
+    groups: tuple[Group, ...]
+
+    @property
+    def codes(self) -> list[str]:
+        return care_levels.codes_of(self.levels)
+
+
+Care = care_levels.Level
+HIGHER = int(care_levels.HIGHER_THAN_IOP)
+WITHDRAWAL_GROUP = Group(
+    "withdrawal",
+    _("Withdrawal management (detox) near you"),
+    int(Care.WITHDRAWAL),
+)
+HIGHER_GROUP = Group(
+    "higher",
+    _("Day treatment (PHP), residential or hospital care near you"),
+    HIGHER,
+    lacks=int(Care.IOP),
+)
+STEP_UP_IOP_GROUP = Group(
+    "iop_step_up",
+    _("Intensive outpatient programmes that also offer more intensive care"),
+    HIGHER,
+    note=_("An IOP that can step you up to more care if you need it."),
+)
+PLANS: dict[str, ListPlan] = {
+    "higher_care": ListPlan(HIGHER, (HIGHER_GROUP, STEP_UP_IOP_GROUP)),
+    "higher_care_withdrawal": ListPlan(HIGHER, (WITHDRAWAL_GROUP, HIGHER_GROUP, STEP_UP_IOP_GROUP)),
+    "iop": ListPlan(
+        int(Care.IOP),
+        (
+            Group(
+                "iop",
+                _("Intensive outpatient programmes"),
+                int(Care.IOP),
+            ),
+        ),
+    ),
+    "outpatient": ListPlan(
+        int(Care.OUTPATIENT | Care.IOP),
+        (
+            Group("outpatient", _("Outpatient therapy near you"), int(Care.OUTPATIENT)),
+            Group(
+                "iop_if_needed",
+                _("Intensive outpatient programmes, if weekly therapy hasn't helped"),
+                int(Care.IOP),
+                note=_("An IOP: worth asking about if weekly therapy hasn't helped."),
+            ),
+        ),
+    ),
+}
+
+
+def list_plan(level: str, *, withdrawal: bool = False) -> ListPlan | None:
+    """Which listings a level of care shows (none for a crisis: crisis help only)."""
+    if level == Level.HIGHER_CARE:
+        return PLANS["higher_care_withdrawal" if withdrawal else "higher_care"]
+    return PLANS.get(str(level))
+
+
 @dataclass(frozen=True)
 class LevelOfCare:
     """Where the answers point, why, what to say, and which help lines to show."""
@@ -295,6 +380,14 @@ class LevelOfCare:
     ideation: bool = False
     phq9: tuple[int, str] | None = None
     gad7: tuple[int, str] | None = None
+    withdrawal: bool = False  # withdrawal support triggered higher care: detox first
+
+    @property
+    def plan(self) -> ListPlan | None:
+        """The listings this level shows, or None (crisis: no list at all)."""
+        if not self.show_programs:
+            return None
+        return list_plan(self.level, withdrawal=self.withdrawal)
 
     @property
     def phq9_band_label(self) -> str:
@@ -358,6 +451,7 @@ def screen(intake: Intake) -> LevelOfCare:
         return LevelOfCare(
             level=level,
             message=message,
+            withdrawal=any(row.answer == "needs_withdrawal_support" for row in rows),
             reasons=tuple(str(row.reason) for row in rows),
             danger_signs=danger_signs,
             talk_today=talk_today,

@@ -18,7 +18,9 @@ from django.db.models.functions import Cast
 
 from matching.intake import Format, Intake
 from matching.rules import Vocabulary, insurance_cover
-from matching.rules_sql import RANK_COLUMNS, SqlContext, flag, is_true, rank_columns
+from matching.rules_sql import RANK_COLUMNS, SqlContext, choose, has, rank_columns
+from matching.screening import PLANS, ListPlan
+from programs.levels import Level
 from programs.models import VOCABULARY_RELATIONS, Insurance, Program, ProgramSearch
 from programs.querysets import haversine_miles
 from programs.search import SearchConditions
@@ -41,7 +43,7 @@ PROGRAM_COLUMNS = (
     "session_days",
     "fit_days",
     "hours_per_week",
-    "offers_php",
+    "levels",
     "sliding_scale",
     "last_verified_on",
     "min_age",
@@ -55,6 +57,7 @@ class RankedRow:
 
     program_id: int
     distance_miles: float | None
+    group: int = 0  # the index of the list plan's group it falls in
 
 
 @dataclass(frozen=True)
@@ -95,12 +98,15 @@ def acceptable_insurance(slug: str, vocabulary: Vocabulary) -> list[str]:
     return list(insurance_cover(slug, vocabulary))
 
 
-def match_hard_constraints(*, intake: Intake, context: SqlContext) -> Q | None:
+def match_hard_constraints(
+    *, intake: Intake, context: SqlContext, levels: int = Level.IOP
+) -> Q | None:
     """The search rows of programmes the seeker can use at all, or None without a place.
 
     In person: sites within the radius (the (latitude, longitude) index finds them); virtual:
     anchor rows licensed in the seeker's state; "either": both. Then published (every row
-    is), accepting unless a waitlist is fine, age, and insurance and language when required.
+    is), offering one of ``levels`` of care, not refusing new patients unless a waitlist is
+    fine, age, and insurance and language when required.
     """
     place = intake.place
     if place is None:
@@ -114,9 +120,10 @@ def match_hard_constraints(*, intake: Intake, context: SqlContext) -> Q | None:
         )
     if intake.format in (Format.VIRTUAL, Format.EITHER):
         reach |= rows.licensed_in(place.state)
-    condition = reach
+    condition = reach & rows.offering(levels)
     if not intake.accept_waitlist:
-        condition &= rows.accepting()
+        # A listing that does not say (imported directories never do) stays: "call to ask".
+        condition &= rows.not_refusing()
     if intake.age is not None:
         condition &= rows.for_age(intake.age)
     if intake.insurance_required and intake.insurance:
@@ -127,12 +134,14 @@ def match_hard_constraints(*, intake: Intake, context: SqlContext) -> Q | None:
     return condition
 
 
-def match_candidates(*, intake: Intake, context: SqlContext) -> QuerySet | None:
+def match_candidates(
+    *, intake: Intake, context: SqlContext, levels: int = Level.IOP
+) -> QuerySet | None:
     """One row per programme that fits, with ``distance`` to its nearest site in range.
 
     ``distance`` is NULL for a programme found as virtual care; None without a place.
     """
-    condition = match_hard_constraints(intake=intake, context=context)
+    condition = match_hard_constraints(intake=intake, context=context, levels=levels)
     if condition is None:
         return None
     place = intake.place
@@ -152,37 +161,50 @@ def match_ranked_page(
     today: datetime.date,
     offset: int,
     limit: int,
-    step_up: bool = False,
+    plan: ListPlan | None = None,
 ) -> RankedPage:
     """Rank every programme that meets the hard constraints in one query; return one page.
 
     The rows found (sites in range, virtual anchors) are folded into one per programme with
     its nearest site (the ORM builds that part); the rules' fast forms give
     ``rules.rank_key`` as columns over it, the database sorts (then by name and id) and
-    pages, so only ``limit`` programmes ever leave it. With ``step_up`` (the seeker may need
-    more care) programmes that also offer PHP come first, the rest of the order unchanged. ``COUNT(*) OVER ()`` gives the total
-    from the same scan.
+    pages, so only ``limit`` programmes ever leave it. The ``plan`` (the level of care the
+    seeker was screened to, IOPs by default) says which levels of care are candidates and
+    in which groups they come: each group first, the usual order within it. ``COUNT(*)
+    OVER ()`` gives the total from the same scan.
     """
+    plan = plan or PLANS["iop"]
     context = SqlContext.load(vocabulary, today)
-    candidates = match_candidates(intake=intake, context=context)
+    candidates = match_candidates(intake=intake, context=context, levels=plan.levels)
     if candidates is None:
         return RankedPage(rows=(), total=0)
     inner, params = candidates.query.sql_with_params()
     ranking = rank_columns(intake, context)
     columns = ", ".join(f"{sql} AS {name}" for name, sql in ranking.items())
-    first = f"{flag(is_true('offers_php'))} DESC, " if step_up else ""
+    group = group_sql(plan)
     # Safe to format: the fast forms hold only numbers and dates made from the intake and
     # the vocabulary, and the inner query's own values stay parameters.
     query = (
-        f"SELECT program_id, distance, COUNT(*) OVER () AS total, {columns} "  # noqa: S608
-        f"FROM ({inner}) AS candidate "
-        f"ORDER BY {first}{', '.join(RANK_COLUMNS)}, name, program_id LIMIT %s OFFSET %s"
+        f"SELECT program_id, distance, COUNT(*) OVER () AS total, {group} AS list_group, "  # noqa: S608
+        f"{columns} FROM ({inner}) AS candidate "
+        f"ORDER BY list_group, {', '.join(RANK_COLUMNS)}, name, program_id LIMIT %s OFFSET %s"
     )
     with connection.cursor() as cursor:
         cursor.execute(query, (*params, limit, offset))
         rows = cursor.fetchall()
     total = rows[0][2] if rows else (candidates.count() if offset else 0)
-    return RankedPage(rows=tuple(RankedRow(row[0], row[1]) for row in rows), total=total)
+    return RankedPage(rows=tuple(RankedRow(row[0], row[1], row[3]) for row in rows), total=total)
+
+
+def group_sql(plan: ListPlan) -> str:
+    """The index of the first group of ``plan`` a candidate fits (its levels column)."""
+    cases = []
+    for index, group in enumerate(plan.groups):
+        fits = has("levels", group.offers)
+        if group.lacks:
+            fits = f"({fits} AND NOT {has('levels', group.lacks)})"
+        cases.append((fits, str(index)))
+    return choose(*cases, default=str(len(plan.groups)))
 
 
 def page_relations(intake: Intake) -> list[str]:

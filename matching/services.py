@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from matching.intake import Intake
 from matching.relax import Suggestion, relax_suggestions
 from matching.rules import Context, CriterionResult, score
-from matching.screening import Level, LevelOfCare, screen
+from matching.screening import Group, LevelOfCare, screen
 from matching.selectors import (
     match_ranked_page,
     page_relations,
@@ -27,6 +27,8 @@ class ProgramMatch:
     score: int
     distance_miles: float | None
     reasons: tuple[CriterionResult, ...]
+    group: Group | None = None  # which part of the list (detox first, outpatient first…)
+    starts_group: bool = False  # the first result of its group on this page
 
     @property
     def matched(self) -> tuple[CriterionResult, ...]:
@@ -93,18 +95,31 @@ def match_programs(
         today=today,
         offset=(page - 1) * per_page,
         limit=per_page,
-        # Step-up guidance: programmes that can also give more intensive care come first.
-        step_up=level.level == Level.HIGHER_CARE,
+        # The level of care screened to decides which listings come, in which groups.
+        plan=level.plan,
     )
     programs = programs_for_page(
         ids=[row.program_id for row in ranked.rows], relations=page_relations(intake)
     )
     results = []
+    groups = level.plan.groups if level.plan else ()
+    previous = None
     for row in ranked.rows:
         program = programs[row.program_id]
         context = Context(distance_miles=row.distance_miles, today=today, vocabulary=vocabulary)
         points, reasons = score(intake, program, context)
-        results.append(ProgramMatch(program, points, row.distance_miles, reasons))
+        group = groups[row.group] if row.group < len(groups) else None
+        results.append(
+            ProgramMatch(
+                program,
+                points,
+                row.distance_miles,
+                reasons,
+                group=group,
+                starts_group=group is not None and group != previous,
+            )
+        )
+        previous = group
     return MatchResult(
         level_of_care=level,
         results=tuple(results),

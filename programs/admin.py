@@ -22,7 +22,12 @@ from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from programs import services
-from programs.admin_filters import DuplicateListFilter, MissingDataListFilter, StaleListFilter
+from programs.admin_filters import (
+    DuplicateListFilter,
+    LevelListFilter,
+    MissingDataListFilter,
+    StaleListFilter,
+)
 from programs.imports.admin_actions import export_programs_csv
 from programs.models import (
     VOCABULARY_RELATIONS,
@@ -96,7 +101,7 @@ class ProgramAdmin(SimpleHistoryAdmin):
         "delivery",
         "source",
         "accepting_new_patients",
-        "offers_php",
+        LevelListFilter,
         ("conditions", admin.RelatedOnlyFieldListFilter),
         ("insurance", admin.RelatedOnlyFieldListFilter),
         ("locations__state", admin.AllValuesFieldListFilter),
@@ -128,7 +133,7 @@ class ProgramAdmin(SimpleHistoryAdmin):
             _("Level of care and intake"),
             {
                 "fields": [
-                    ("offers_php", "offers_outpatient"),
+                    "levels",
                     ("accepting_new_patients", "typical_wait_days"),
                     ("phone", "intake_phone"),
                     ("website", "email"),

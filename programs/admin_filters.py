@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from programs import levels
 from programs.models import Program
 from programs.quality import (
     MissingData,
@@ -59,4 +60,19 @@ class DuplicateListFilter(admin.SimpleListFilter):
     def queryset(self, request: HttpRequest, queryset: QuerySet[Program]) -> QuerySet[Program]:
         if self.value() == "yes":
             return queryset.filter(program_duplicate_q())
+        return queryset
+
+
+class LevelListFilter(admin.SimpleListFilter):
+    """``?level=php``: listings offering a level of care (among others)."""
+
+    title = _("level of care")
+    parameter_name = "level"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [(code, str(label)) for code, label in levels.choices()]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Program]) -> QuerySet[Program]:
+        if self.value() in levels.BY_CODE:
+            return queryset.filter(levels.offering_q(levels.BY_CODE[self.value()].bit))
         return queryset

@@ -196,6 +196,10 @@ def dashboard_context(report: QualityReport) -> dict[str, object]:
             LinkedCount(row.label, row.count, changelist_url(source__exact=row.key))
             for row in report.by_source
         ),
+        "by_level": tuple(
+            LinkedCount(row.label, row.count, changelist_url(level=row.key))
+            for row in report.by_level
+        ),
         "missing": tuple(
             MissingLine(
                 label=row.label,

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.utils.text import slugify
 
 from programs.geo import Place, all_zip_places
+from programs.levels import Level
 from programs.models import Location, Program, WeeklySession
 
 DEMO_DESCRIPTION_PREFIX = "Demo listing: not a real programme."
@@ -272,6 +273,36 @@ def _metro_places() -> list[tuple[list[Place], int]]:
     return metros
 
 
+def demo_levels(kind: float, extra: float) -> int:
+    """A realistic mix from two draws: mostly IOPs (some also PHP or outpatient), then
+    day programmes, residential and hospital care (often with detox), detox on its own and
+    outpatient clinics."""
+    if kind < 0.72:
+        extras = (
+            (0.2, Level.PHP | Level.OUTPATIENT),
+            (0.3, Level.PHP),
+            (0.75, Level.OUTPATIENT),
+            (1.0, Level(0)),
+        )
+        return int(Level.IOP | next(bits for upper, bits in extras if extra < upper))
+    if kind < 0.78:
+        return int(Level.PHP)
+    if kind < 0.84:
+        return int(Level.RESIDENTIAL | (Level.WITHDRAWAL if extra < 0.5 else Level(0)))
+    if kind < 0.88:
+        return int(Level.INPATIENT | (Level.WITHDRAWAL if extra < 0.6 else Level(0)))
+    if kind < 0.92:
+        return int(Level.WITHDRAWAL)
+    return int(Level.OUTPATIENT)
+
+
+def demo_accepting(draw: float) -> bool | None:
+    """Most say they take new patients, some do not say, a few have a waitlist."""
+    if draw < 0.65:
+        return True
+    return None if draw < 0.8 else False
+
+
 def generate_demo_programs(count: int, seed: int, today: datetime.date) -> Iterator[DemoProgram]:
     """Yield ``count`` programmes; the same seed always gives the same programmes."""
     rng = random.Random(seed)
@@ -418,10 +449,9 @@ def generate_demo_programs(count: int, seed: int, today: datetime.date) -> Itera
                 f"Group and individual therapy with a focus on "
                 f"{', '.join(c.replace('-', ' ') for c in conditions[:3])}."
             ),
-            offers_php=rng.random() < 0.3,
-            offers_outpatient=rng.random() < 0.7,
+            levels=demo_levels(rng.random(), rng.random()),
             status=status,
-            accepting_new_patients=rng.random() < 0.8,
+            accepting_new_patients=demo_accepting(rng.random()),
             typical_wait_days=rng.choice([None, 0, 2, 5, 7, 14, 21]),
             phone=f"({rng.randint(201, 989)}) 555-0{phone_tail:03d}",
             intake_phone=f"({rng.randint(201, 989)}) 555-0{(phone_tail + 1) % 200 + 100:03d}",

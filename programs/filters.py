@@ -16,11 +16,13 @@ from django.http import QueryDict
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from programs import levels as care_levels
 from programs.geo import GeocodingError, Place, geocode
 from programs.models import Condition, Insurance, Language, Modality, Population, Program
 from programs.querysets import haversine_miles
 from programs.schedule import TimeOfDay
 from programs.search import SearchConditions, terms_mask
+from programs.signs import Sign, sign_q
 
 
 class PlaceField(forms.CharField):
@@ -111,6 +113,13 @@ class ProgramFilterSet(django_filters.FilterSet):
     insurance = _vocabulary_filter(Insurance, _("Insurance"))
     language = _vocabulary_filter(Language, _("Language"))
     population = _vocabulary_filter(Population, _("Programme for"))
+    level = django_filters.MultipleChoiceFilter(
+        label=_("Level of care"),
+        choices=care_levels.choices,
+        method="filter_noop",
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Intensive outpatient (IOP) unless you tick others."),
+    )
     format = django_filters.ChoiceFilter(
         label=_("Format"),
         choices=[("in_person", _("In person")), ("virtual", _("Virtual"))],
@@ -122,6 +131,13 @@ class ProgramFilterSet(django_filters.FilterSet):
         choices=TimeOfDay.choices,
         method="filter_noop",
         widget=forms.CheckboxSelectMultiple,
+    )
+    sign = django_filters.MultipleChoiceFilter(
+        label=_("Signs of quality"),
+        choices=Sign.choices,
+        method="filter_noop",
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only programmes showing every sign ticked."),
     )
     age = django_filters.NumberFilter(
         label=_("Age"), method="filter_noop", min_value=0, max_value=120
@@ -188,6 +204,12 @@ class ProgramFilterSet(django_filters.FilterSet):
         radius = data.get("radius")
         return float(radius) if radius else float(settings.DIRECTORY_DEFAULT_RADIUS_MILES)
 
+    @property
+    def levels_mask(self) -> int:
+        """The levels of care asked for; IOPs (the product's focus) when none are."""
+        data = getattr(self.form, "cleaned_data", {}) or {}
+        return care_levels.mask_of(data.get("level") or care_levels.DEFAULT_CODES)
+
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         """Every filter as one condition on the programme's search rows, then the order.
 
@@ -196,6 +218,8 @@ class ProgramFilterSet(django_filters.FilterSet):
         (latitude, longitude) index) and keeps the nearest as ``distance_miles``.
         """
         data = self.form.cleaned_data
+        # The programme's own column, so listing every IOP needs no join to the search rows.
+        queryset = queryset.filter(care_levels.offering_q(self.levels_mask))
         rows = SearchConditions("search_rows__")
         condition = Q()
         for name, (column, model) in self.VOCABULARY_COLUMNS.items():
@@ -228,6 +252,9 @@ class ProgramFilterSet(django_filters.FilterSet):
             elif condition:
                 queryset = queryset.filter(condition & rows.anchors())
             # With no condition at all every published programme is listed: no join needed.
+        for sign in data.get("sign") or ():
+            # On the programme itself, not its search rows: a subquery per sign ticked.
+            queryset = queryset.filter(sign_q(sign))
         if data.get("q"):
             queryset = queryset.search(data["q"])
         return self.sort_queryset(queryset, data.get("sort") or "", place, bool(data.get("q")))

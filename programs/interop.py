@@ -11,13 +11,14 @@ import functools
 import hashlib
 import math
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from programs import levels as care_levels
 from programs.geo import Place, zip_place
 from programs.models import VOCABULARY_RELATIONS, Program
 from programs.querysets import ProgramQuerySet
@@ -85,35 +86,29 @@ def organization_q(names: list[str]) -> Q:
 
 
 # --- Levels of care --------------------------------------------------------------------------
-# Every listing is an IOP; PHP and standard outpatient are neighbours the provider also offers.
-# Issue 14 will add levels of care of their own: only this table needs to change.
+# Published from programs.levels (the one definition), as our "levels-of-care" taxonomy.
 
 
 @dataclass(frozen=True)
 class LevelOfCare:
     code: str
-    name: str
-    offered: Callable[[Program], bool]
-    q: Q
-    field: str = ""  # the Program flag an HSDS import sets, "" for one every programme has
+    bit: int
+
+    @property
+    def name(self) -> str:
+        """ "Residential (ASAM 3)", in the active language."""
+        return care_levels.display_label(care_levels.BY_CODE[self.code])
+
+    def offered(self, program: Program) -> bool:
+        return bool(program.levels & self.bit)
+
+    @property
+    def q(self) -> Q:
+        return care_levels.offering_q(self.bit)
 
 
-LEVELS_OF_CARE: tuple[LevelOfCare, ...] = (
-    LevelOfCare("iop", _("Intensive outpatient (ASAM 2.1)"), lambda program: True, Q()),
-    LevelOfCare(
-        "php",
-        _("Partial hospitalisation (ASAM 2.5)"),
-        lambda program: program.offers_php,
-        Q(offers_php=True),
-        "offers_php",
-    ),
-    LevelOfCare(
-        "outpatient",
-        _("Outpatient (ASAM 1)"),
-        lambda program: program.offers_outpatient,
-        Q(offers_outpatient=True),
-        "offers_outpatient",
-    ),
+LEVELS_OF_CARE: tuple[LevelOfCare, ...] = tuple(
+    LevelOfCare(info.code, info.bit) for info in care_levels.LEVELS
 )
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from programs.levels import ALL_LEVELS, Level, LevelsField, levels_of
 from programs.querysets import (
     IN_PERSON_DELIVERIES,
     VIRTUAL_DELIVERIES,
@@ -161,7 +162,8 @@ class Program(models.Model):
     class Source(models.TextChoices):
         MANUAL = "manual", _("Entered by IOPfinder staff")
         DEMO = "demo", _("Demo data (not a real programme)")
-        SAMHSA_2022 = "samhsa_2022", _("SAMHSA National Directory 2022")
+        SAMHSA_2022 = "samhsa_2022", _("SAMHSA National Directory 2022 (substance use)")
+        SAMHSA_MH_2022 = "samhsa_mh_2022", _("SAMHSA National Directory 2022 (mental health)")
         CSV = "csv", _("CSV import")
         HSDS = "hsds", _("Open Referral HSDS import")
 
@@ -173,15 +175,24 @@ class Program(models.Model):
     organization = models.CharField(_("provider or organisation"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
 
-    # Level of care: every listing is an IOP (ASAM 2.1); neighbours offered by the provider
-    # matter for stepping up or down.
-    offers_php = models.BooleanField(_("also offers partial hospitalisation (PHP)"), default=False)
-    offers_outpatient = models.BooleanField(_("also offers standard outpatient"), default=False)
+    # Levels of care offered, a bitmask of programs.levels.Level (IOP, PHP, residential…):
+    # what the directory filters on and what matching steps up or down to.
+    levels = LevelsField(
+        _("levels of care"),
+        default=int(Level.IOP),
+        validators=[
+            MinValueValidator(1, _("Tick at least one level of care.")),
+            MaxValueValidator(ALL_LEVELS),
+        ],
+    )
 
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
-    accepting_new_patients = models.BooleanField(_("accepting new patients"), default=True)
+    # None: the listing does not say (imported directories never do); "Call to ask".
+    accepting_new_patients = models.BooleanField(
+        _("accepting new patients"), null=True, blank=True, default=None
+    )
     typical_wait_days = models.PositiveSmallIntegerField(
         _("typical wait (days)"),
         null=True,
@@ -355,6 +366,10 @@ class Program(models.Model):
                 condition=Q(delivery__in=["in_person", "virtual", "hybrid"]),
                 name="program_delivery_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(levels__gte=1, levels__lte=ALL_LEVELS),
+                name="program_levels_valid",
+            ),
             models.UniqueConstraint(
                 fields=["source", "source_id"],
                 condition=~Q(source_id=""),
@@ -375,7 +390,7 @@ class Program(models.Model):
     @property
     def is_imported_unconfirmed(self) -> bool:
         """Imported from a public directory and not yet confirmed by the programme."""
-        return self.source == self.Source.SAMHSA_2022 and self.last_verified_on is None
+        return self.source in DIRECTORY_SOURCES and self.last_verified_on is None
 
     @property
     def is_stale(self) -> bool:
@@ -384,6 +399,23 @@ class Program(models.Model):
             return True
         age = timezone.localdate() - self.last_verified_on
         return age > datetime.timedelta(days=STALE_AFTER_DAYS)
+
+    @property
+    def levels_offered(self) -> tuple:
+        """The levels of care offered (``programs.levels.LevelInfo``), least intensive first."""
+        return levels_of(self.levels)
+
+    @property
+    def offers_php(self) -> bool:
+        return bool(self.levels & Level.PHP)
+
+    @property
+    def offers_outpatient(self) -> bool:
+        return bool(self.levels & Level.OUTPATIENT)
+
+    @property
+    def offers_iop(self) -> bool:
+        return bool(self.levels & Level.IOP)
 
     @property
     def offers_virtual(self) -> bool:
@@ -407,6 +439,46 @@ class Program(models.Model):
             errors["length_weeks_max"] = _("The longest length must not be below the shortest.")
         if errors:
             raise ValidationError(errors)
+
+
+# The public directories' editions: imported in bulk, each listing unconfirmed until checked.
+DIRECTORY_SOURCES = frozenset({Program.Source.SAMHSA_2022, Program.Source.SAMHSA_MH_2022})
+
+
+class DirectoryRecord(models.Model):
+    """Provenance: a listing's row in one edition of a public directory.
+
+    A facility listed in two editions (the same key) is one programme with a record for each.
+    The row is kept as read (names, address, phones, codes) so that importing either edition
+    again merges what both say, whichever comes last.
+    """
+
+    program = models.ForeignKey(
+        Program,
+        on_delete=models.CASCADE,
+        related_name="directory_records",
+        verbose_name=_("programme"),
+    )
+    source = models.CharField(_("source"), max_length=20, choices=Program.Source.choices)
+    source_id = models.CharField(_("source id"), max_length=64)
+    row = models.JSONField(_("row as read"), default=dict, blank=True)
+    first_imported_at = models.DateTimeField(_("first imported"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["program", "source"]
+        verbose_name = _("directory record")
+        verbose_name_plural = _("directory records")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_id"], name="directory_record_unique_row"
+            ),
+            models.UniqueConstraint(
+                fields=["program", "source"], name="directory_record_one_per_edition"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()}: {self.source_id}"
 
 
 class Location(models.Model):
@@ -658,7 +730,7 @@ class ProgramSearch(models.Model):
     state = models.CharField(_("state"), max_length=2, blank=True)
     in_person = models.BooleanField(_("meets in person"), default=False)
     virtual = models.BooleanField(_("meets online"), default=False)
-    accepting = models.BooleanField(_("accepting new patients"), default=True)
+    accepting = models.BooleanField(_("accepting new patients"), null=True, blank=True)
     min_age = models.PositiveSmallIntegerField(_("minimum age"), default=0)
     max_age = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
     conditions = models.BigIntegerField(_("conditions (bitmask)"), default=0)
@@ -672,7 +744,7 @@ class ProgramSearch(models.Model):
         _("days that fit each set of times of day (packed, see programs.search)"), default=0
     )
     hours_per_week = models.FloatField(_("hours per week"), null=True, blank=True)
-    offers_php = models.BooleanField(_("also offers PHP"), default=False)
+    levels = models.PositiveSmallIntegerField(_("levels of care (bitmask)"), default=0)
     sliding_scale = models.BooleanField(_("sliding-scale fees"), default=False)
     last_verified_on = models.DateField(_("last verified"), null=True, blank=True)
 

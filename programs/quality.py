@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from programs import levels as care_levels
 from programs.geo import US_BOUNDS, unplaceable_zip_codes
 from programs.models import STALE_AFTER_DAYS, ImportRun, Location, Program, WeeklySession
 from programs.querysets import IN_PERSON_DELIVERIES
@@ -42,6 +43,8 @@ class MissingData(models.TextChoices):
     COORDINATES = "coordinates", _("No map position")
     UNPLACED_ZIP = "zip", _("ZIP code we can't place")
     PHONE = "phone", _("No phone number")
+    CONTACT = "contact", _("No way to contact (no phone, website or email)")
+    OPENINGS = "openings", _("Openings unknown (does not say if accepting new patients)")
 
 
 class Verification(models.TextChoices):
@@ -105,6 +108,10 @@ def program_missing_q(*, kind: str) -> Q:
     if kind == MissingData.UNPLACED_ZIP:
         # Military and overseas ZIPs have no centroid; the site needs a ZIP where people attend.
         return Q(Exists(sites.filter(zip_code__in=sorted(unplaceable_zip_codes()))))
+    if kind == MissingData.CONTACT:
+        return Q(phone="", intake_phone="", website="", email="")
+    if kind == MissingData.OPENINGS:
+        return Q(accepting_new_patients__isnull=True)
     return Q(phone="", intake_phone="")
 
 
@@ -210,6 +217,7 @@ class QualityReport:
     total: int
     by_status: tuple[CountRow, ...]
     by_source: tuple[CountRow, ...]
+    by_level: tuple[CountRow, ...]  # a listing offering several levels counts in each
     by_state: tuple[StateRow, ...]
     missing: tuple[MissingRow, ...]
     stale: StaleSummary
@@ -238,6 +246,8 @@ def _by_status(*, today: datetime.date) -> dict[str, dict[str, int]]:
         aggregates[f"verification_{verification.value}"] = Count(
             "pk", filter=program_verification_q(verification=verification, today=today)
         )
+    for info in care_levels.LEVELS:
+        aggregates[f"level_{info.code}"] = Count("pk", filter=care_levels.offering_q(info.bit))
     # order_by() drops the default ordering, which would otherwise split the groups.
     rows = Program.objects.order_by().values("status").annotate(**aggregates)
     return {row.pop("status"): row for row in rows}
@@ -396,6 +406,14 @@ def program_quality_report(*, today: datetime.date | None = None) -> QualityRepo
         total=sum(row.count for row in by_status),
         by_status=by_status,
         by_source=_by_source(),
+        by_level=tuple(
+            CountRow(
+                key=info.code,
+                label=str(info.label),
+                count=_count(per_status.values(), f"level_{info.code}"),
+            )
+            for info in care_levels.LEVELS
+        ),
         by_state=_by_state(),
         missing=missing,
         stale=StaleSummary(total=never + expired, never_verified=never, expired=expired),

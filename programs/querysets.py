@@ -188,7 +188,16 @@ class ProgramQuerySet(models.QuerySet):
 
     def for_listing(self) -> ProgramQuerySet:
         """What a result card shows, fetched in a fixed number of queries."""
-        return self.prefetch_related("locations", "sessions", "conditions", "insurance")
+        # Modalities, accreditations and directory records: the card's signs of quality.
+        return self.prefetch_related(
+            "locations",
+            "sessions",
+            "conditions",
+            "insurance",
+            "modalities",
+            "accreditations",
+            "directory_records",
+        )
 
     def for_detail(self) -> ProgramQuerySet:
         return self.prefetch_related(
@@ -201,4 +210,5 @@ class ProgramQuerySet(models.QuerySet):
             "populations",
             "accreditations",
             "licensed_states",
+            "directory_records",
         )

@@ -167,7 +167,16 @@ class SearchConditions:
         return Q(**{self.field("kind"): "virtual", self.field("state"): state})
 
     def accepting(self) -> Q:
+        """Confirmed as taking new patients (a listing that does not say is not)."""
         return Q(**{self.field("accepting"): True})
+
+    def not_refusing(self) -> Q:
+        """Taking new patients or not saying: only a confirmed waitlist is left out."""
+        return Q(**{self.field("accepting"): True}) | Q(**{self.field("accepting__isnull"): True})
+
+    def offering(self, bits: int) -> Q:
+        """Offers any of the levels of care in ``bits`` (``programs.levels``)."""
+        return has_any(self.field("levels"), bits)
 
     def for_age(self, age: int) -> Q:
         return Q(**{self.field("min_age__lte"): age}) & (

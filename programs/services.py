@@ -79,7 +79,7 @@ def _search_rows(ids: Sequence[int], bits: dict[str, dict[int, int]]) -> Iterato
             "min_age",
             "max_age",
             "hours_per_week",
-            "offers_php",
+            "levels",
             "sliding_scale",
             "last_verified_on",
         )
@@ -126,7 +126,7 @@ def _search_rows(ids: Sequence[int], bits: dict[str, dict[int, int]]) -> Iterato
             "hours_per_week": (
                 float(program["hours_per_week"]) if program["hours_per_week"] is not None else None
             ),
-            "offers_php": program["offers_php"],
+            "levels": program["levels"],
             "sliding_scale": program["sliding_scale"],
             "last_verified_on": program["last_verified_on"],
         }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 from django_ratelimit.decorators import ratelimit
 
+from programs import levels as care_levels
 from programs.forms import SuggestionForm, checkbox_options
 from programs.models import Condition
 from programs.relax import relax_links
@@ -26,7 +28,16 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 # The directory's filters shown as lists of checkboxes (see _filter_choices.html).
-CHECKBOX_FILTERS = ("condition", "modality", "insurance", "time", "population", "language")
+CHECKBOX_FILTERS = (
+    "level",
+    "condition",
+    "modality",
+    "insurance",
+    "time",
+    "sign",
+    "population",
+    "language",
+)
 
 
 @vary_on_headers("HX-Request")
@@ -68,7 +79,14 @@ def program_list(request: HttpRequest) -> HttpResponse:
         )
     if request.htmx:
         return render(request, "programs/_program_results.html", context)
-    context["checkboxes"] = checkbox_options(filterset.form, CHECKBOX_FILTERS)
+    checkboxes = checkbox_options(filterset.form, CHECKBOX_FILTERS)
+    if not filterset.form["level"].value():
+        # No level asked for lists IOPs: show that box ticked, so the page says what it lists.
+        checkboxes["level"] = [
+            replace(option, checked=option.value in care_levels.DEFAULT_CODES)
+            for option in checkboxes["level"]
+        ]
+    context["checkboxes"] = checkboxes
     return render(request, "programs/program_list.html", context)
 
 

@@ -61,6 +61,8 @@ def test_schema_documents_every_directory_parameter(openapi):
         "insurance",
         "format",
         "time",
+        "sign",
+        "level",
         "age",
         "language",
         "population",

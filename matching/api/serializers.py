@@ -24,6 +24,7 @@ from matching.intake import Format, Goal, Intake, Severity, SuicideBehavior
 from matching.rules import Role
 from matching.screening import Level, LevelOfCare
 from matching.validation import RETIRED_NAMES, SAFETY_REQUIRED, IntakeInvalid, intake_build
+from programs import levels as care_levels
 from programs.api.serializers import MilesField, ProgramSummarySerializer
 from programs.filters import PlaceField
 from programs.models import Condition, Insurance, Language, Modality, Population, Vocabulary
@@ -361,6 +362,18 @@ class LevelOfCareSerializer(serializers.Serializer):
     )
     phq9 = ScaleScoreSerializer(read_only=True, allow_null=True)
     gad7 = ScaleScoreSerializer(read_only=True, allow_null=True)
+    list_levels = serializers.SerializerMethodField(
+        help_text=(
+            "The levels of care the list of results was built from (codes as in the "
+            "directory's `level` filter); empty for crisis, which shows no list."
+        )
+    )
+
+    @extend_schema_field(
+        serializers.ListField(child=serializers.ChoiceField(choices=care_levels.CODES))
+    )
+    def get_list_levels(self, level: LevelOfCare) -> list[str]:
+        return level.plan.codes if level.plan else []
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_label(self, level: LevelOfCare) -> str:
@@ -402,6 +415,16 @@ class ProgramMatchSerializer(serializers.Serializer):
         read_only=True, help_text="Share of the stated preferences' points earned, 0-100."
     )
     distance_miles = MilesField(help_text="Miles to the nearest site; null for virtual care.")
+    group = serializers.CharField(
+        source="group.code",
+        read_only=True,
+        allow_null=True,
+        help_text=(
+            "The part of the list it comes in: `withdrawal`, `higher`, `iop_step_up` (higher "
+            "care), `iop`, or `outpatient` then `iop_if_needed` (weekly therapy may be enough)."
+        ),
+    )
+    group_label = serializers.CharField(source="group.label", read_only=True, allow_null=True)
     reasons = ReasonSerializer(many=True, read_only=True)
 
 

@@ -8,8 +8,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from programs import levels as care_levels
 from programs.models import Modality, Program
 from programs.schedule import TimeOfDay, session_band
+from programs.signs import Sign, program_signs
 
 
 class TermSerializer(serializers.Serializer):
@@ -58,6 +60,17 @@ class LocationSummarySerializer(serializers.Serializer):
     zip_code = serializers.CharField(read_only=True)
 
 
+class LevelSerializer(serializers.Serializer):
+    """One level of care a programme offers (``programs.levels``)."""
+
+    code = serializers.ChoiceField(choices=care_levels.CODES, read_only=True)
+    label = serializers.CharField(read_only=True)
+    asam = serializers.CharField(
+        read_only=True, help_text="The ASAM Criteria level; empty for withdrawal management."
+    )
+    description = serializers.CharField(read_only=True, help_text="What it means, in plain words.")
+
+
 class ProgramIdentitySerializer(serializers.Serializer):
     """What every view of a programme starts with."""
 
@@ -66,6 +79,12 @@ class ProgramIdentitySerializer(serializers.Serializer):
     url = PageUrlField(help_text="The programme's page on this site.")
     organization = serializers.CharField(read_only=True)
     delivery = serializers.ChoiceField(choices=Program.Delivery.choices, read_only=True)
+    levels = LevelSerializer(
+        source="levels_offered",
+        many=True,
+        read_only=True,
+        help_text="The levels of care offered, least intensive first.",
+    )
     last_verified_on = serializers.DateField(read_only=True, allow_null=True)
     is_demo = serializers.BooleanField(
         read_only=True, help_text="Demo data for trying the site, not a real programme."
@@ -75,7 +94,11 @@ class ProgramIdentitySerializer(serializers.Serializer):
 class ProgramSummarySerializer(ProgramIdentitySerializer):
     """What a result card shows: enough to choose which programme to open or call."""
 
-    accepting_new_patients = serializers.BooleanField(read_only=True)
+    accepting_new_patients = serializers.BooleanField(
+        read_only=True,
+        allow_null=True,
+        help_text="Null: the listing does not say (call to ask about openings).",
+    )
     phone = serializers.CharField(read_only=True)
     website = serializers.CharField(read_only=True)
     locations = LocationSummarySerializer(many=True, read_only=True)
@@ -133,7 +156,11 @@ class ContactSerializer(serializers.Serializer):
 
 
 class IntakeSerializer(serializers.Serializer):
-    accepting_new_patients = serializers.BooleanField(read_only=True)
+    accepting_new_patients = serializers.BooleanField(
+        read_only=True,
+        allow_null=True,
+        help_text="Null: the listing does not say (call to ask about openings).",
+    )
     typical_wait_days = serializers.IntegerField(read_only=True, allow_null=True)
     how_to_start = serializers.CharField(source="intake_notes", read_only=True)
 
@@ -175,6 +202,25 @@ class ProvenanceSerializer(serializers.Serializer):
         help_text="Imported from a public directory and not yet confirmed by the programme.",
     )
     updated_at = serializers.DateTimeField(read_only=True)
+    directory_editions = serializers.SerializerMethodField(
+        help_text="Every public directory edition that lists the programme (its provenance)."
+    )
+
+    @extend_schema_field(
+        serializers.ListField(child=serializers.ChoiceField(choices=Program.Source.choices))
+    )
+    def get_directory_editions(self, program: Program) -> list[str]:
+        return [record.source for record in program.directory_records.all()]
+
+
+class SignSerializer(serializers.Serializer):
+    """A sign of quality: a fact from the data, its meaning and its sources; never a score."""
+
+    sign = serializers.ChoiceField(choices=Sign.choices, read_only=True)
+    label = serializers.CharField(read_only=True)
+    meaning = serializers.CharField(read_only=True)
+    details = serializers.ListField(child=serializers.CharField(), read_only=True)
+    sources = serializers.ListField(child=serializers.CharField(), read_only=True)
 
 
 class VocabulariesSerializer(serializers.Serializer):
@@ -195,8 +241,6 @@ class ProgramDetailSerializer(ProgramIdentitySerializer, VocabulariesSerializer)
     licensed_states = serializers.SerializerMethodField(
         help_text="Two-letter states where virtual care may be given."
     )
-    offers_php = serializers.BooleanField(read_only=True)
-    offers_outpatient = serializers.BooleanField(read_only=True)
     ages = AgesSerializer(source="*", read_only=True)
     contact = ContactSerializer(source="*", read_only=True)
     intake = IntakeSerializer(source="*", read_only=True)
@@ -204,6 +248,11 @@ class ProgramDetailSerializer(ProgramIdentitySerializer, VocabulariesSerializer)
     cost = CostSerializer(source="*", read_only=True)
     locations = LocationSerializer(many=True, read_only=True)
     provenance = ProvenanceSerializer(source="*", read_only=True)
+    signs = serializers.SerializerMethodField()
+
+    @extend_schema_field(SignSerializer(many=True))
+    def get_signs(self, program: Program) -> list[dict]:
+        return SignSerializer(program_signs(program), many=True).data
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_licensed_states(self, program: Program) -> list[str]:

@@ -69,26 +69,36 @@ def _telecom(program: Program) -> list[dict[str, Any]]:
 
 
 def _extensions(program: Program) -> list[dict[str, Any]]:
-    accepting = "newpt" if program.accepting_new_patients else "nopt"
     methods = []
     if program.offers_in_person:
         methods.append("physical")
     if program.offers_virtual:
         methods.append("virtual")
+    new_patients = []
+    # Unknown openings (imported listings) publish no new-patients extension at all: NDH has
+    # no "unknown" code, and "newpt" would claim what the listing never said.
+    if program.accepting_new_patients is not None:
+        accepting = "newpt" if program.accepting_new_patients else "nopt"
+        new_patients.append(
+            {
+                "url": NEW_PATIENTS_URL,
+                "extension": [
+                    {
+                        "url": "acceptingPatients",
+                        "valueCodeableConcept": {
+                            "coding": [
+                                {
+                                    "system": f"{NDH}/CodeSystem/AcceptingPatientsCS",
+                                    "code": accepting,
+                                }
+                            ]
+                        },
+                    }
+                ],
+            }
+        )
     return [
-        {
-            "url": NEW_PATIENTS_URL,
-            "extension": [
-                {
-                    "url": "acceptingPatients",
-                    "valueCodeableConcept": {
-                        "coding": [
-                            {"system": f"{NDH}/CodeSystem/AcceptingPatientsCS", "code": accepting}
-                        ]
-                    },
-                }
-            ],
-        },
+        *new_patients,
         *(
             {
                 "url": DELIVERY_METHOD_URL,

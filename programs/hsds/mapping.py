@@ -12,6 +12,7 @@ from typing import Any
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from programs import levels as care_levels
 from programs.interop import (
     DELIVERY_TAXONOMY,
     FACT_FIELDS,
@@ -427,9 +428,9 @@ def program_from_service(service: dict[str, Any]) -> ImportedProgram:
                 "self_pay_cost_usd": None,
                 "sliding_scale": False,
                 "delivery": Program.Delivery.IN_PERSON,
-                **{level.field: False for level in LEVELS_OF_CARE if level.field},
+                "levels": 0,
                 **{name: None for name in FACT_FIELDS.values()},
-                "accepting_new_patients": True,
+                "accepting_new_patients": None,
                 "payment_plans": False,
             },
         )
@@ -444,7 +445,7 @@ def program_from_service(service: dict[str, Any]) -> ImportedProgram:
             elif option.get("option") == SLIDING_SCALE_OPTION:
                 imported.fields["sliding_scale"] = True
         relations = {taxonomy.code: relation for relation, taxonomy in TAXONOMY_BY_RELATION.items()}
-        levels = {level.code: level.field for level in LEVELS_OF_CARE}
+        levels = {level.code: level.bit for level in LEVELS_OF_CARE}
         for attribute in service.get("attributes", []):
             term = attribute.get("taxonomy_term") or {}
             taxonomy = _TAXONOMY_BY_ID.get(term.get("taxonomy_id", ""))
@@ -454,11 +455,14 @@ def program_from_service(service: dict[str, Any]) -> ImportedProgram:
             if taxonomy.relation:
                 imported.terms.setdefault(relations[taxonomy.code], set()).add(code)
             elif taxonomy is LEVEL_TAXONOMY and levels.get(code):
-                imported.fields[levels[code]] = True
+                imported.fields["levels"] |= levels[code]
             elif taxonomy is DELIVERY_TAXONOMY:
                 imported.fields["delivery"] = code
             elif taxonomy is FACTS_TAXONOMY and code in FACT_FIELDS:
                 imported.fields[FACT_FIELDS[code]] = _fact(FACT_FIELDS[code], attribute["value"])
+        # A service from a directory without our levels of care is taken as an IOP, as
+        # every listing was before levels of care existed.
+        imported.fields["levels"] = imported.fields["levels"] or int(care_levels.Level.IOP)
         imported.terms.setdefault("languages", set()).update(
             language["code"] for language in service.get("languages", []) if language.get("code")
         )

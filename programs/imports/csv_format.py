@@ -21,6 +21,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
+from programs import levels as care_levels
 from programs.geo import plausible_coordinates, zip_place
 from programs.imports.sync import (
     LOCATION_FIELDS,
@@ -42,8 +43,7 @@ COLUMNS = (
     "status",
     "accepting_new_patients",
     "typical_wait_days",
-    "offers_php",
-    "offers_outpatient",
+    "levels",
     "phone",
     "intake_phone",
     "website",
@@ -79,6 +79,7 @@ REQUIRED_COLUMNS = ("name",)
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 TRUE_WORDS = {"true", "yes", "1", "y"}
 FALSE_WORDS = {"false", "no", "0", "n"}
+UNKNOWN_WORDS = {"", "unknown"}  # a three-state cell (accepting new patients) left open
 
 
 class CsvFormatError(ValueError):
@@ -150,6 +151,7 @@ def write_programs_csv(*, queryset: QuerySet[Program], stream: IO[str]) -> int:
         }
         for column in SCALAR_COLUMNS:
             row[column] = _cell(getattr(program, column))
+        row["levels"] = LIST_SEPARATOR.join(care_levels.codes_of(program.levels))
         for relation in RELATION_COLUMNS:
             row[relation] = LIST_SEPARATOR.join(
                 sorted(term.slug for term in getattr(program, relation).all())
@@ -188,18 +190,33 @@ def _rows(stream: IO[str]) -> Iterator[tuple[int, list[str]]]:
         previous = reader.line_num
 
 
-def _bool(text: str) -> bool:
+def _bool(text: str, *, unknown: bool = False) -> bool:
     lowered = text.strip().lower()
     if lowered in TRUE_WORDS:
         return True
     if lowered in FALSE_WORDS:
         return False
-    raise ValidationError(f"expected true or false, got {text!r}")
+    expected = "true, false or unknown" if unknown else "true or false"
+    raise ValidationError(f"expected {expected}, got {text!r}")
+
+
+def _levels(text: str) -> int:
+    codes = [part.strip().lower() for part in text.split(LIST_SEPARATOR) if part.strip()]
+    unknown = sorted(set(codes) - set(care_levels.CODES))
+    if unknown:
+        raise ValidationError(
+            f"unknown level(s) {', '.join(unknown)} (use {', '.join(care_levels.CODES)})"
+        )
+    return care_levels.mask_of(codes)
 
 
 def _scalar(name: str, text: str) -> Any:
     model_field = Program._meta.get_field(name)
     text = text.strip()
+    if name == "levels" and text:
+        return _levels(text)
+    if model_field.null and model_field.get_internal_type() == "BooleanField":
+        return None if text.lower() in UNKNOWN_WORDS else _bool(text, unknown=True)
     if text == "":
         if model_field.has_default():
             return model_field.get_default()

@@ -14,13 +14,15 @@ import re
 import sys
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 from xml.etree.ElementTree import ParseError
 
 from django.core.exceptions import ValidationError
 
+from programs import levels as care_levels
 from programs.geo import zip_place
 from programs.imports.sync import ProgramRecord
 from programs.models import VOCABULARY_RELATIONS, Program, phone_validator
@@ -50,28 +52,42 @@ NOT_IOP = "not an IOP"
 NOT_SELECTED = "level of care not selected"
 
 # --- The reviewed mapping ---------------------------------------------------------------
-# Targets are "<relation>:<vocabulary slug>" (relation as on Program), or one of
-# "php", "outpatient", "telehealth", "sliding_scale", "age:<group>".
+# Targets are "<relation>:<vocabulary slug>" (relation as on Program), "level:<code>" (a
+# level of care, programs.levels), or one of "telehealth", "sliding_scale", "age:<group>".
 # Notes from the review of the 2022 key and data:
 # - OD is *outpatient detoxification* (1,518 of its 1,524 facilities also list DT, detox);
 #   ODT is *day treatment or partial hospitalisation*, so ODT, not OD, means PHP.
 # - OP is the whole outpatient setting (every OIT facility lists it); ORT, "regular
 #   outpatient treatment", is the standard weekly outpatient care a seeker may step down to.
+# - Detoxification in any setting (DT, OD, RD, HID) is withdrawal management; RD and HID
+#   also name the setting it happens in (residential, hospital).
 # - English is not coded: every facility is taken to treat in English (LANGUAGE_ALWAYS).
 CODE_MAP: dict[str, tuple[str, ...]] = {
     # Type of care
     "SA": ("conditions:substance-use",),
     "SUMH": ("conditions:co-occurring",),
+    "DT": ("level:withdrawal",),
     # Service setting: the level of care
-    "OIT": (),  # the IOP itself (selects the facility; see IOP_CODE)
-    "ODT": ("php",),
-    "ORT": ("outpatient",),
+    "OIT": ("level:iop",),  # the IOP itself (also selects the facility; see IOP_CODE)
+    "ODT": ("level:php",),
+    "ORT": ("level:outpatient",),
+    "OD": ("level:withdrawal",),
+    "RES": ("level:residential",),
+    "RL": ("level:residential",),
+    "RS": ("level:residential",),
+    "RD": ("level:residential", "level:withdrawal"),
+    "HI": ("level:inpatient",),
+    "HIT": ("level:inpatient",),
+    "HID": ("level:inpatient", "level:withdrawal"),
     # Medications for opioid or alcohol use
     "MU": ("modalities:moud",),
     "BU": ("modalities:moud",),
     "NU": ("modalities:moud",),
     "PMAT": ("modalities:moud",),
     "OTP": ("modalities:moud",),
+    # Accepts people already taking medication prescribed elsewhere (opioid / alcohol use)
+    "MOA": ("modalities:moud-accepted",),
+    "ACMA": ("modalities:moud-accepted",),
     "MMD": ("modalities:medication-management",),
     # Treatment approaches
     "CBT": ("modalities:cbt",),
@@ -162,9 +178,9 @@ CODE_MAP: dict[str, tuple[str, ...]] = {
 REVIEWED_UNMAPPED: frozenset[str] = frozenset(
     code
     for group in (
-        "DT HH HI OP RES HID HIT OD OMB RD RL RS GH PSYH",  # other settings and types of care
-        "INPE RPE PC NAUT NMAUT ACMA AUINPE AURPE AUPC",  # who prescribes, what is not treated
-        "DB BUM BMW DM MM MMW UB UN PAIN MOA NMOA ULC NOOP",  # opioid treatment details
+        "HH OP OMB GH PSYH",  # housing, the outpatient umbrella, settings we do not list
+        "INPE RPE PC NAUT NMAUT AUINPE AURPE AUPC",  # who prescribes, what is not treated
+        "DB BUM BMW DM MM MMW UB UN PAIN NMOA ULC NOOP",  # opioid treatment details
         "ACM DSF METH BSDM BWN BWON BERI NXN VTRL MHIV MHCV LFXD CLND MPEP NRT NSC",  # drugs
         "ANG BIA MXM SACA",  # approaches with no term of ours
         "LCCG DDF IH PVTP PVTN STG TBG VAMC FED",  # who operates the facility
@@ -202,8 +218,7 @@ MANAGED_FIELDS = (
     "organization",
     "phone",
     "intake_phone",
-    "offers_php",
-    "offers_outpatient",
+    "levels",
     "delivery",
     "min_age",
     "max_age",
@@ -256,6 +271,19 @@ class Facility:
     intake1: str
     codes: tuple[str, ...]
 
+    ROW_FIELDS = ("name1", "name2", "street1", "street2", "city", "state", "zip_code", "phone")
+
+    def as_row(self) -> dict[str, str]:
+        """What an import keeps of the row, so a later import of another edition can merge it."""
+        row = {name: getattr(self, name) for name in self.ROW_FIELDS}
+        return {**row, "intake1": self.intake1, "codes": " ".join(self.codes)}
+
+    @classmethod
+    def from_row(cls, row: dict[str, str], *, number: int = 0) -> Facility:
+        values = {name: str(row.get(name) or "") for name in (*cls.ROW_FIELDS, "intake1")}
+        codes = tuple(sys.intern(code) for code in str(row.get("codes") or "").split())
+        return cls(row=number, codes=codes, **values)
+
     @property
     def key(self) -> str:
         """A stable id: the directory has none, so hash what identifies a site."""
@@ -270,6 +298,7 @@ class Directory:
 
     facilities: list[Facility]
     code_names: dict[str, str] = field(default_factory=dict)
+    title: str = ""  # the workbook's own title (its document properties), when it has one
 
 
 def _text(value: object) -> str:
@@ -317,6 +346,7 @@ def read_directory(path: Path) -> Directory:
             if sheet not in workbook.sheetnames:
                 found = ", ".join(f"'{name}'" for name in workbook.sheetnames)
                 raise SamhsaFileError(f"The workbook has no sheet '{sheet}' (found: {found}).")
+        title = _text(workbook.properties.title)
         try:
             code_names = _read_codes(workbook[CODES_SHEET])
             facilities = list(_read_facilities(workbook[FACILITIES_SHEET]))
@@ -329,7 +359,7 @@ def read_directory(path: Path) -> Directory:
         workbook.close()
     if not facilities:
         raise SamhsaFileError(f"Sheet '{FACILITIES_SHEET}' has no facility rows.")
-    return Directory(facilities=facilities, code_names=code_names)
+    return Directory(facilities=facilities, code_names=code_names, title=title)
 
 
 def _read_codes(sheet: object) -> dict[str, str]:
@@ -406,8 +436,67 @@ def _ages(codes: set[str]) -> tuple[int, int | None]:
     return youngest, oldest
 
 
-def facility_to_record(facility: Facility, *, levels: frozenset[str]) -> Mapped:
-    """Translate one facility with the reviewed mapping; never raises for odd data."""
+def _fallback_level(codes: set[str]) -> int:
+    """A facility selected by a setting we do not map: outpatient if it says so, else IOP."""
+    return int(care_levels.Level.OUTPATIENT if "OP" in codes else care_levels.Level.IOP)
+
+
+class CodeTable(Protocol):
+    """An edition's reviewed table (``programs.imports.editions.Edition`` is one)."""
+
+    code_map: dict[str, tuple[str, ...]]
+    reviewed_unmapped: frozenset[str]
+
+
+@dataclass(frozen=True)
+class _SubstanceUse2022:
+    code_map: dict[str, tuple[str, ...]] = field(default_factory=lambda: CODE_MAP)
+    reviewed_unmapped: frozenset[str] = REVIEWED_UNMAPPED
+
+
+def map_codes(
+    codes: tuple[str, ...], table: CodeTable, terms: dict[str, set[str]], flags: set[str]
+) -> list[str]:
+    """Add what one edition's codes mean to ``terms`` and ``flags``; return the unknown codes."""
+    unknown: list[str] = []
+    for code in codes:
+        targets = table.code_map.get(code)
+        if targets is None:
+            if code not in table.reviewed_unmapped:
+                unknown.append(code)
+            continue
+        for target in targets:
+            relation, _, slug = target.partition(":")
+            if relation in terms:
+                terms[relation].add(slug)
+            else:
+                flags.add(target)
+    return unknown
+
+
+def _substance_terms(codes: set[str], terms: dict[str, set[str]]) -> None:
+    if "substance-use" in terms["conditions"]:
+        coded = codes
+        if not coded & NOT_ALCOHOL:
+            terms["conditions"].add("alcohol-use")
+        if not coded & NOT_OPIOIDS:
+            terms["conditions"].add("opioid-use")
+
+
+def facility_to_record(
+    facility: Facility,
+    *,
+    levels: frozenset[str],
+    table: CodeTable | None = None,
+    also: Sequence[tuple[CodeTable, Facility]] = (),
+) -> Mapped:
+    """Translate one facility with its edition's reviewed table; never raises for odd data.
+
+    ``also`` holds the same facility as other editions list it (the same key): their codes
+    add to this one's, and the first of them gives the name, phones and address, so the
+    merged listing is the same whichever edition is imported last.
+    """
+    table = table or _SubstanceUse2022()
     codes = set(facility.codes)
     if not codes & levels:
         return Mapped(record=None, skip_reason=NOT_IOP if levels == {IOP_CODE} else NOT_SELECTED)
@@ -423,24 +512,14 @@ def facility_to_record(facility: Facility, *, levels: frozenset[str]) -> Mapped:
     terms: dict[str, set[str]] = {relation: set() for relation in MANAGED_RELATIONS}
     terms["languages"].add(LANGUAGE_ALWAYS)
     flags: set[str] = set()
-    unknown: list[str] = []
-    for code in facility.codes:
-        targets = CODE_MAP.get(code)
-        if targets is None:
-            if code not in REVIEWED_UNMAPPED:
-                unknown.append(code)
-            continue
-        for target in targets:
-            relation, _, slug = target.partition(":")
-            if relation in terms:
-                terms[relation].add(slug)
-            else:
-                flags.add(target)
-    if "substance-use" in terms["conditions"]:
-        if not codes & NOT_ALCOHOL:
-            terms["conditions"].add("alcohol-use")
-        if not codes & NOT_OPIOIDS:
-            terms["conditions"].add("opioid-use")
+    unknown = map_codes(facility.codes, table, terms, flags)
+    for other_table, other in also:
+        map_codes(other.codes, other_table, terms, flags)
+        codes |= set(other.codes)
+    _substance_terms(codes, terms)
+    row = facility.row
+    if also:
+        facility = also[0][1]  # the earliest edition names the listing
 
     phones = [facility.phone, facility.intake1]
     invalid = tuple(p for p in phones if p and not _valid_phone(p))
@@ -451,17 +530,17 @@ def facility_to_record(facility: Facility, *, levels: frozenset[str]) -> Mapped:
         name = f"{facility.name1} – {facility.name2}"
     place = zip_place(facility.zip_code)
     telehealth = "telehealth" in flags
+    level_codes = [target.partition(":")[2] for target in flags if target.startswith("level:")]
 
     record = ProgramRecord(
         key=facility.key,
-        row=facility.row,
+        row=row,
         fields={
             "name": name[:200],
             "organization": facility.name1[:200] if facility.name2 else "",
             "phone": phone,
             "intake_phone": intake_phone if intake_phone != phone else "",
-            "offers_php": "php" in flags,
-            "offers_outpatient": "outpatient" in flags,
+            "levels": care_levels.mask_of(level_codes) or _fallback_level(codes),
             # Telehealth on top of a street address: in person and virtual, in its own state.
             "delivery": Program.Delivery.HYBRID if telehealth else Program.Delivery.IN_PERSON,
             "min_age": min_age,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -13,11 +13,11 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from programs.imports import csv_format, samhsa
-from programs.imports.sync import ProgramRecord, Progress, SyncOptions, synchronise
-from programs.models import ImportRun, Program
+from programs.imports import csv_format, editions, samhsa
+from programs.imports.sync import ProgramRecord, Progress, SyncOptions, chunked, synchronise
+from programs.models import DIRECTORY_SOURCES, DirectoryRecord, ImportRun, Program
 
-SAMHSA_REASON = "Imported from the SAMHSA National Directory 2022 ({file})"
+SAMHSA_REASON = "Imported from the SAMHSA directory, edition {edition} ({file})"
 CSV_REASON = "Imported from CSV ({file})"
 EXAMPLES = 20  # how many row-level problems a summary lists by row
 
@@ -42,6 +42,7 @@ class ImportSummary:
     problems: list[str] = field(default_factory=list)  # "row 12: skipped: missing name"
     warnings: list[str] = field(default_factory=list)
     code_names: dict[str, str] = field(default_factory=dict)
+    edition: str = ""  # the directory edition read, for the report
 
     @property
     def changed_nothing(self) -> bool:
@@ -66,6 +67,7 @@ class ImportSummary:
         """A plain-text report for the terminal."""
         lines = [
             f"{'Dry run: nothing written. ' if self.dry_run else ''}{self.file_name}",
+            *([f"Edition: {self.edition}"] if self.edition else []),
             f"Rows read: {self.rows_read}",
             f"Created: {self.created}, updated: {self.updated}, unchanged: {self.unchanged}",
         ]
@@ -77,7 +79,7 @@ class ImportSummary:
         skipped = sum(self.skipped.values())
         lines.append(f"Skipped: {skipped}")
         lines.extend(f"  {reason}: {count}" for reason, count in self.skipped.most_common())
-        if self.source == Program.Source.SAMHSA_2022:
+        if self.source in DIRECTORY_SOURCES:
             lines.extend(self._directory_lines())
         elif self.unplaced_zips:
             lines.append(self._unplaced_line())
@@ -143,6 +145,8 @@ def _synchronise_recorded(
     options: SyncOptions,
     progress: Progress | None,
     started: datetime.datetime,
+    owned: set[str] | None = None,
+    after: Callable[[], None] | None = None,
 ) -> ImportSummary:
     """Synchronise in one transaction; record an ImportRun for real runs, even failed ones."""
     try:
@@ -158,7 +162,11 @@ def _synchronise_recorded(
             summary.updated = result.updated
             summary.unchanged = result.unchanged
             summary.kept_confirmed = result.kept_confirmed
-            summary.not_in_file = result.not_in_file
+            summary.not_in_file = [
+                name for key, name in result.not_in_file if owned is None or key in owned
+            ]
+            if after is not None:
+                after()
             if not summary.dry_run:
                 _record_run(summary, started=started)
     except Exception as error:
@@ -170,29 +178,104 @@ def _synchronise_recorded(
     return summary
 
 
+def _other_editions(edition: editions.Edition) -> dict[str, list[tuple[int, samhsa.Facility]]]:
+    """Every facility key another edition has imported -> (edition order, its row as read)."""
+    others: dict[str, list[tuple[int, samhsa.Facility]]] = {}
+    order = {e.source: n for n, e in enumerate(editions.EDITIONS)}
+    rows = DirectoryRecord.objects.filter(source__in=list(editions.BY_SOURCE)).exclude(
+        source=edition.source
+    )
+    for source, key, row in rows.values_list("source", "source_id", "row").iterator(2000):
+        if row:  # a record from before rows were kept has nothing to merge
+            others.setdefault(key, []).append((order[source], samhsa.Facility.from_row(row)))
+    return others
+
+
+def _record_provenance(edition: editions.Edition, *, rows: dict[str, dict[str, str]]) -> None:
+    """Keep this edition's record of each facility imported, creating or updating only changes."""
+    have = {
+        key: (pk, row)
+        for pk, key, row in DirectoryRecord.objects.filter(source=edition.source).values_list(
+            "pk", "source_id", "row"
+        )
+    }
+    missing = [key for key in rows if key not in have]
+    program_ids: dict[str, int] = {}
+    for keys in chunked(missing):
+        program_ids.update(
+            Program.objects.filter(
+                source__in=list(editions.BY_SOURCE), source_id__in=keys
+            ).values_list("source_id", "pk")
+        )
+    DirectoryRecord.objects.bulk_create(
+        [
+            DirectoryRecord(
+                program_id=program_ids[key], source=edition.source, source_id=key, row=rows[key]
+            )
+            for key in missing
+            if key in program_ids
+        ],
+        batch_size=1000,
+    )
+    DirectoryRecord.objects.bulk_update(
+        [
+            DirectoryRecord(pk=pk, row=rows[key])
+            for key, (pk, row) in have.items()
+            if key in rows and row != rows[key]
+        ],
+        ["row"],
+        batch_size=1000,
+    )
+
+
 def samhsa_import(
     *,
     path: Path,
     dry_run: bool = False,
-    levels: Iterable[str] = (samhsa.IOP_CODE,),
+    levels: Iterable[str] | None = None,
+    edition: str = "",
     progress: Progress | None = None,
 ) -> ImportSummary:
-    """Import SAMHSA's directory workbook; raise SamhsaFileError for a file we cannot read."""
+    """Import one edition of SAMHSA's directory; raise SamhsaFileError for a file we cannot use.
+
+    The edition is ``edition`` (checked against the workbook's key) or recognised from the
+    workbook. A facility another edition already listed (the same key) updates that listing,
+    with both editions' codes; programmes only other editions list are never "not in file".
+    """
     started = timezone.now()
     path = Path(path)
     directory = samhsa.read_directory(path)
-    level_codes = frozenset(code.upper() for code in levels)
+    chosen = editions.edition_for(directory, path, named=edition)
+    level_codes = frozenset(code.upper() for code in (levels or chosen.default_levels))
+    if unknown_levels := sorted(level_codes - set(chosen.settings)):
+        raise samhsa.SamhsaFileError(
+            f"--levels: {', '.join(unknown_levels)} is not a setting code of the "
+            f"{chosen.slug} edition (its settings: {', '.join(chosen.settings)})."
+        )
     summary = ImportSummary(
-        source=Program.Source.SAMHSA_2022,
+        source=chosen.source,
         file_name=path.name,
         dry_run=dry_run,
         rows_read=len(directory.facilities),
         code_names=directory.code_names,
+        edition=chosen.title,
     )
+    if unreviewed := chosen.unreviewed(directory.code_names):
+        summary.warnings.append(
+            f"The file's key lists {len(unreviewed)} code(s) the {chosen.slug} table has not "
+            f"reviewed: {', '.join(unreviewed)}."
+        )
+    tables = {n: e for n, e in enumerate(editions.EDITIONS)}
+    own_order = editions.EDITIONS.index(chosen)
+    others = _other_editions(chosen)
     records: list[ProgramRecord] = []
+    rows: dict[str, dict[str, str]] = {}
     first_row: dict[str, int] = {}
     for facility in directory.facilities:
-        mapped = samhsa.facility_to_record(facility, levels=level_codes)
+        key = facility.key
+        also = sorted([*others.get(key, ()), (own_order, facility)], key=lambda item: item[0])
+        also = [(tables[n], other) for n, other in also] if len(also) > 1 else []
+        mapped = samhsa.facility_to_record(facility, levels=level_codes, table=chosen, also=also)
         if mapped.record is None:
             summary.skipped[mapped.skip_reason] += 1
             if mapped.skip_reason not in (samhsa.NOT_IOP, samhsa.NOT_SELECTED):
@@ -205,6 +288,7 @@ def samhsa_import(
             )
             continue
         first_row[mapped.record.key] = facility.row
+        rows[key] = facility.as_row()
         summary.unknown_codes.update(mapped.unknown_codes)
         if mapped.unplaced_zip:
             summary.unplaced_zips[mapped.unplaced_zip] += 1
@@ -216,17 +300,25 @@ def samhsa_import(
         managed_fields=samhsa.MANAGED_FIELDS,
         managed_relations=samhsa.MANAGED_RELATIONS,
         manage_sessions=False,
-        create_defaults={
-            "source": Program.Source.SAMHSA_2022,
-            "status": Program.Status.PUBLISHED,
-        },
+        create_defaults={"source": chosen.source, "status": Program.Status.PUBLISHED},
         protect_verified=True,
-        change_reason=SAMHSA_REASON.format(file=path.name)[:100],
+        change_reason=SAMHSA_REASON.format(edition=chosen.slug, file=path.name)[:100],
     )
     return _synchronise_recorded(
         summary,
         records=records,
-        scope=Program.objects.filter(source=Program.Source.SAMHSA_2022),
+        # Every directory listing, so a facility another edition created is found by its key;
+        # only this edition's own records can be "not in this file".
+        scope=Program.objects.filter(source__in=list(editions.BY_SOURCE)),
+        owned=set(
+            DirectoryRecord.objects.filter(source=chosen.source).values_list("source_id", flat=True)
+        )
+        | set(
+            Program.objects.filter(source=chosen.source)
+            .exclude(directory_records__source=chosen.source)
+            .values_list("source_id", flat=True)
+        ),
+        after=None if dry_run else (lambda: _record_provenance(chosen, rows=rows)),
         options=options,
         progress=progress,
         started=started,

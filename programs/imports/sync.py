@@ -77,7 +77,8 @@ class SyncResult:
     updated: int = 0
     unchanged: int = 0
     kept_confirmed: int = 0
-    not_in_file: list[str] = field(default_factory=list)  # names of scoped programmes absent
+    # (key, name) of each scoped programme no record names
+    not_in_file: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -380,7 +381,12 @@ def synchronise(
     result = SyncResult()
     wanted_keys = set(keys)
     result.not_in_file = sorted(
-        row["name"] for row in rows if row[options.key_field] not in wanted_keys
+        (
+            (row[options.key_field], row["name"])
+            for row in rows
+            if row[options.key_field] not in wanted_keys
+        ),
+        key=lambda item: (item[1], item[0]),
     )
     writer = _Writer(options, slugs_by_relation)
     to_create: list[tuple[Program, ProgramRecord]] = []

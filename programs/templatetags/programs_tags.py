@@ -11,9 +11,11 @@ from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from programs import signs
 from programs.geo import Place, distance_miles
 from programs.models import Location, Program, WeeklySession
 from programs.schedule import TimeOfDay, session_band
+from programs.signs import ShownSign
 
 register = template.Library()
 
@@ -120,6 +122,12 @@ def program_card(program: Program, place: Place | None = None) -> ProgramCard:
 def other_sites(program: Program) -> int:
     """How many more sites the programme has besides the one shown on its card."""
     return max(len(program.locations.all()) - 1, 0)
+
+
+@register.simple_tag
+def program_signs(program: Program) -> list[ShownSign]:
+    """The signs of quality the programme shows (``programs.signs``), from prefetched data."""
+    return signs.program_signs(program)
 
 
 @register.filter

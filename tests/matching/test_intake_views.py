@@ -3,6 +3,7 @@
 import pytest
 from django.db import connection
 
+from programs.levels import Level
 from tests.factories import LocationFactory, ProgramFactory
 from tests.intake_answers import SAFE_FORM
 
@@ -110,14 +111,21 @@ def test_phq9_item_9_shows_988_prominently_with_results(client, evening_cbt_prog
 def test_withdrawal_need_shows_step_up_guidance_with_911_signs_not_matches(
     client, evening_cbt_program
 ):
-    php = ProgramFactory(name="Day Hospital Programme", conditions=["depression"], offers_php=True)
+    php = ProgramFactory(
+        name="Day Hospital Programme", conditions=["depression"], levels=Level.IOP | Level.PHP
+    )
     LocationFactory(program=php)
+    detox = ProgramFactory(name="Harbor Detox", conditions=["depression"], levels=Level.WITHDRAWAL)
+    LocationFactory(program=detox)
     html = post(client, needs_withdrawal_support="yes").content.decode()
     assert "More support than an IOP may help first" in html
     assert "Programmes that may fit you" not in html and "% match" not in html
     assert "seizure" in html and 'href="tel:911"' in html
-    assert html.index("Day Hospital Programme") < html.index("Evening CBT IOP")
-    assert "Also offers partial hospitalisation (PHP)" in html
+    # Withdrawal management first, then IOPs that can step up; an IOP-only listing is not shown.
+    assert html.index("Harbor Detox") < html.index("Day Hospital Programme")
+    assert "Evening CBT IOP" not in html
+    assert "Withdrawal management (detox) near you" in html
+    assert "Care offered: Intensive outpatient (IOP), Partial hospitalisation (PHP)" in html
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ from matching.rules import Context, Role, evaluate, rank_key
 from matching.rules_sql import SqlContext, fast_forms
 from matching.selectors import match_candidates, match_ranked_page, vocabulary_load
 from programs.geo import geocode
+from programs.levels import Level
 from programs.models import Program
 from tests.factories import LocationFactory, ProgramFactory, WeeklySessionFactory
 
@@ -45,13 +46,23 @@ programme_specs = st.fixed_dictionaries(
         "populations": subset(POPULATIONS, 2),
         "languages": subset(LANGUAGES, 2),
         "delivery": st.sampled_from(["in_person", "virtual", "hybrid"]),
-        "accepting_new_patients": st.booleans(),
+        "accepting_new_patients": st.sampled_from([True, False, None]),
         "ages": st.sampled_from([(18, None), (13, 17), (0, None), (18, 25), (65, None)]),
         "hours_per_week": st.sampled_from([None, 6, 9, 12, 15, 20]),
         "last_verified_on": st.sampled_from(
             [None, datetime.date(2026, 10, 1), datetime.date(2025, 1, 5), TODAY]
         ),
-        "offers_php": st.booleans(),
+        "levels": st.sampled_from(
+            [
+                Level.IOP,
+                Level.IOP | Level.PHP,
+                Level.IOP | Level.OUTPATIENT,
+                Level.PHP,
+                Level.OUTPATIENT,
+                Level.RESIDENTIAL | Level.WITHDRAWAL,
+                Level.INPATIENT,
+            ]
+        ),
         "sliding_scale": st.booleans(),
         "licensed_states": subset(["NY", "NJ", "TX"], 3),
         # (ZIP, miles north of it): sites near each test place, some beyond a short radius.
@@ -120,7 +131,7 @@ def build(index: int, spec: dict) -> Program:
         max_age=max_age,
         hours_per_week=spec["hours_per_week"],
         last_verified_on=spec["last_verified_on"],
-        offers_php=spec["offers_php"],
+        levels=spec["levels"],
         sliding_scale=spec["sliding_scale"],
     )
     for zip_code, north in spec["sites"]:

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.forms.models import model_to_dict
 from django.urls import reverse
 
-from programs import services
+from programs import levels, services
 from programs.models import EditSuggestion, Program
 from programs.workflow import ALLOWED_TRANSITIONS, WorkflowError
 from tests.factories import LocationFactory, ProgramFactory, WeeklySessionFactory
@@ -187,10 +187,10 @@ def _change_form_data(program: Program, **changes) -> dict:
         for key, value in model_to_dict(program).items()
         if value is not None
     }
+    data["levels"] = levels.codes_of(program.levels)
+    if program.accepting_new_patients is not None:
+        data["accepting_new_patients"] = "true" if program.accepting_new_patients else "false"
     for key in (
-        "accepting_new_patients",
-        "offers_php",
-        "offers_outpatient",
         "sliding_scale",
         "payment_plans",
     ):

@@ -20,6 +20,7 @@ from programs.interop import (
     program_levels_of_care,
     related,
 )
+from programs.levels import Level
 from programs.models import VOCABULARY_RELATIONS, Program
 from tests.factories import ProgramFactory, WeeklySessionFactory
 
@@ -42,10 +43,19 @@ def test_an_organisation_is_its_normalised_provider_name_or_the_programme_itself
 
 
 def test_levels_of_care_are_iop_plus_whatever_else_the_provider_offers():
-    only_iop = Program(offers_php=False, offers_outpatient=False)
+    only_iop = Program(levels=Level.IOP)
     assert [level.code for level in program_levels_of_care(only_iop)] == ["iop"]
-    both = Program(offers_php=True, offers_outpatient=True)
-    assert [level.code for level in program_levels_of_care(both)] == ["iop", "php", "outpatient"]
+    several = Program(levels=Level.IOP | Level.PHP | Level.OUTPATIENT | Level.WITHDRAWAL)
+    assert [level.code for level in program_levels_of_care(several)] == [
+        "outpatient",
+        "iop",
+        "php",
+        "withdrawal",
+    ]
+    assert [level.name for level in program_levels_of_care(several)][:2] == [
+        "Outpatient (ASAM 1)",
+        "Intensive outpatient (IOP) (ASAM 2.1)",
+    ]
 
 
 def test_eligibility_says_the_ages_and_who_is_served():
@@ -82,7 +92,7 @@ def test_a_hybrid_programme_is_delivered_physically_and_virtually_in_fhir():
 
 def test_a_service_reads_back_into_the_same_programme_values():
     program = ProgramFactory(
-        offers_outpatient=True,
+        levels=Level.IOP | Level.OUTPATIENT,
         typical_wait_days=10,
         hours_per_day="3.5",
         conditions=["depression"],
@@ -91,7 +101,7 @@ def test_a_service_reads_back_into_the_same_programme_values():
     WeeklySessionFactory(program=program, weekday=3, label="Evening track")
     imported = program_from_service(service_dict(program))
     assert imported.uuid == str(program.uuid)
-    assert imported.fields["offers_outpatient"] is True
+    assert imported.fields["levels"] == Level.IOP | Level.OUTPATIENT
     assert imported.fields["typical_wait_days"] == 10
     assert str(imported.fields["hours_per_day"]) == "3.5"
     assert imported.terms["conditions"] == {"depression"}

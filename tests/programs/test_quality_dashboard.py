@@ -18,6 +18,7 @@ from django.utils.text import slugify
 
 from programs.admin_views import bar_chart
 from programs.geo import plausible_coordinates
+from programs.levels import Level
 from programs.models import STALE_AFTER_DAYS, ImportRun, Location, Program
 from programs.quality import location_plausible_q, program_quality_report, quarter_start
 from programs.workflow import stale_cutoff
@@ -138,6 +139,7 @@ def test_counts_by_status_and_source(catalogue):
         "demo": 0,
         "samhsa_2022": 2,
         "csv": 1,
+        "samhsa_mh_2022": 0,
         "hsds": 0,  # every source is listed, imported HSDS services too
     }
 
@@ -166,8 +168,46 @@ def test_missing_key_data_by_status(catalogue):
         "coordinates": {"draft": 1, "published": 1},
         "zip": {},
         "phone": {"published": 1},
+        "contact": {},  # "expired" has no phone but a website
+        "openings": {},
     }
-    assert [row.total for row in report.missing] == [2, 2, 2, 0, 1]
+    assert [row.total for row in report.missing] == [2, 2, 2, 0, 1, 0, 0]
+
+
+def test_levels_unknown_openings_and_no_contact_are_counted_and_listed(admin_client):
+    iop = listing("Plain IOP")
+    both = listing("Step-Up IOP", levels=Level.IOP | Level.PHP)
+    detox = listing(
+        "Detox Centre",
+        levels=Level.RESIDENTIAL | Level.WITHDRAWAL,
+        source=Program.Source.SAMHSA_2022,
+        accepting_new_patients=None,
+        phone="",
+        intake_phone="",
+        website="",
+    )
+
+    report = program_quality_report(today=TODAY)
+    by_level = {row.key: row.count for row in report.by_level}
+    assert by_level == {
+        "outpatient": 0,
+        "iop": 2,
+        "php": 1,
+        "residential": 1,
+        "inpatient": 0,
+        "withdrawal": 1,
+    }
+    totals = {row.kind: row.total for row in report.missing}
+    assert totals["openings"] == 1 and totals["contact"] == 1
+
+    changelist = reverse("admin:programs_program_changelist")
+    assert listed(admin_client, f"{changelist}?level=iop") == pks(iop, both)
+    assert listed(admin_client, f"{changelist}?missing=openings") == pks(detox)
+    assert listed(admin_client, f"{changelist}?missing=contact") == pks(detox)
+    html = admin_client.get(DASHBOARD).content.decode()
+    assert "By level of care" in html
+    assert f'href="{changelist}?level=withdrawal"' in html
+    assert "Openings unknown" in html and "No way to contact" in html
 
 
 def test_sites_at_a_zip_or_position_that_cannot_be_placed_are_counted_and_listed(admin_client):

@@ -5,7 +5,9 @@ from django.core.management import CommandError, call_command
 
 from programs.demo import DEMO_DESCRIPTION_PREFIX
 from programs.geo import plausible_coordinates, unplaceable_zip_codes, zip_place
+from programs.levels import Level
 from programs.models import Location, Program, WeeklySession
+from programs.services import demo_programs_seed
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +98,17 @@ def test_demo_programmes_start_their_history_so_a_first_edit_shows_a_diff():
     program.save()
     delta = program.history.first().diff_against(first)
     assert [change.field for change in delta.changes] == ["phone"]
+
+
+def test_demo_data_mixes_levels_of_care_mostly_iops_and_some_unknown_openings():
+    demo_programs_seed(count=400, seed=11)
+    levels = list(Program.objects.values_list("levels", flat=True))
+    iops = [mask for mask in levels if mask & Level.IOP]
+    assert 0.6 < len(iops) / len(levels) < 0.85
+    assert any(mask & Level.PHP for mask in iops) and any(mask & Level.OUTPATIENT for mask in iops)
+    only = set(levels) - set(iops)
+    assert {Level.PHP, Level.WITHDRAWAL, Level.OUTPATIENT} <= only
+    assert any(mask & Level.RESIDENTIAL for mask in only)
+    assert any(mask & Level.INPATIENT for mask in only)
+    openings = set(Program.objects.values_list("accepting_new_patients", flat=True))
+    assert openings == {True, False, None}

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import dateformat
 
+from programs.levels import Level
 from programs.models import Program
 from tests.factories import LocationFactory, ProgramFactory, WeeklySessionFactory
 
@@ -27,7 +28,7 @@ def full_program(manhattan_program):
     program.self_pay_cost_usd = 6500
     program.sliding_scale = True
     program.payment_plans = True
-    program.offers_php = True
+    program.levels = Level.IOP | Level.PHP
     program.max_age = 64
     program.last_verified_on = RECENTLY
     program.save()

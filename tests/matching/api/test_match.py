@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 
 from matching.api import views as match_views
 from matching.intake import Intake
+from programs.levels import Level
 from tests.factories import LocationFactory, ProgramFactory
 from tests.intake_answers import SAFE_JSON as SAFE
 from tests.matching.test_intake_views import VALID as QUESTIONNAIRE_ANSWERS
@@ -125,9 +126,18 @@ def test_phq9_item_nine_shows_crisis_lines_and_scores_are_reported(api_client, m
 
 
 def test_withdrawal_risk_points_to_higher_care_first(api_client, manhattan_program):
+    detox = ProgramFactory(name="Harbor Detox", levels=Level.RESIDENTIAL | Level.WITHDRAWAL)
+    LocationFactory(program=detox)
     body = post(api_client, {**MINIMAL, "needs_withdrawal_support": True}).json()
     assert body["level_of_care"]["level"] == "higher_care"
-    assert body["results"]
+    assert body["level_of_care"]["list_levels"] == ["php", "residential", "inpatient", "withdrawal"]
+    assert [result["program"]["name"] for result in body["results"]] == ["Harbor Detox"]
+    first = body["results"][0]
+    assert first["group"] == "withdrawal"
+    assert [level["code"] for level in first["program"]["levels"]] == [
+        "residential",
+        "withdrawal",
+    ]
 
 
 def test_mild_symptoms_point_to_outpatient_therapy(api_client, manhattan_program):

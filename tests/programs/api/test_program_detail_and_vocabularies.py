@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from programs.levels import Level
 from programs.models import Accreditation, Condition, Modality, Program
 from tests.factories import LocationFactory, ProgramFactory, WeeklySessionFactory
 
@@ -22,7 +23,7 @@ def full_program(db):
         description="Evening and Saturday groups.",
         delivery=Program.Delivery.HYBRID,
         licensed_states=["NY", "NJ"],
-        offers_php=True,
+        levels=Level.IOP | Level.PHP,
         min_age=16,
         max_age=64,
         conditions=["depression", "ptsd-trauma"],
@@ -69,8 +70,8 @@ def test_detail_returns_the_whole_programme(api_client, full_program):
     assert body["description"] == "Evening and Saturday groups."
     assert body["delivery"] == "hybrid"
     assert sorted(body["licensed_states"]) == ["NJ", "NY"]
-    assert body["offers_php"] is True
-    assert body["offers_outpatient"] is False
+    assert [level["code"] for level in body["levels"]] == ["iop", "php"]
+    assert body["levels"][1]["asam"] == "2.5"
     assert body["ages"] == {"min": 16, "max": 64}
     assert body["contact"] == {
         "phone": "(555) 010-2000",
@@ -86,7 +87,7 @@ def test_detail_returns_the_whole_programme(api_client, full_program):
     assert body["cost"] == {"self_pay_usd": 6500, "sliding_scale": True, "payment_plans": False}
     assert body["last_verified_on"] == "2026-08-15"
     assert body["provenance"]["source"] == "samhsa_2022"
-    assert body["provenance"]["source_label"] == "SAMHSA National Directory 2022"
+    assert body["provenance"]["source_label"] == "SAMHSA National Directory 2022 (substance use)"
     assert body["provenance"]["last_verified_on"] == "2026-08-15"
     assert body["provenance"]["imported_unconfirmed"] is False
     assert body["provenance"]["updated_at"]

@@ -12,6 +12,7 @@ from django.urls import reverse
 from rest_framework.throttling import SimpleRateThrottle
 
 from programs.interop import organization_uuid
+from programs.levels import Level
 from programs.models import Program
 from programs.selectors import program_filterset
 from tests.factories import LocationFactory, ProgramFactory, WeeklySessionFactory
@@ -48,7 +49,7 @@ def test_every_served_service_validates_against_the_hsds_schema(
 ):
     catalogue["nyc"].self_pay_cost_usd = 4200
     catalogue["nyc"].sliding_scale = True
-    catalogue["nyc"].offers_php = True
+    catalogue["nyc"].levels = Level.IOP | Level.PHP
     catalogue["nyc"].save()
     body = api_client.get("/api/hsds/services", {"full": "true", "per_page": 50}).json()
     assert body["total_items"] == 4

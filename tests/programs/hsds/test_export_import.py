@@ -7,6 +7,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from programs.levels import Level
 from programs.models import VOCABULARY_RELATIONS, Program
 
 pytestmark = pytest.mark.django_db
@@ -34,8 +35,7 @@ COMPARED = (
     "self_pay_cost_usd",
     "sliding_scale",
     "payment_plans",
-    "offers_php",
-    "offers_outpatient",
+    "levels",
     "last_verified_on",
 )
 
@@ -64,7 +64,7 @@ def _snapshot() -> dict[str, dict]:
 @pytest.fixture
 def exported(catalogue, tmp_path, validate_service):
     nyc = catalogue["nyc"]
-    nyc.offers_php, nyc.self_pay_cost_usd, nyc.sliding_scale = True, 5000, True
+    nyc.levels, nyc.self_pay_cost_usd, nyc.sliding_scale = Level.IOP | Level.PHP, 5000, True
     nyc.typical_wait_days, nyc.intake_notes, nyc.payment_plans = 7, "Call for an assessment.", True
     nyc.save()
     Program.objects.filter(status=Program.Status.DRAFT).delete()  # only published ones export

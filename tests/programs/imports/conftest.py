@@ -131,3 +131,52 @@ def break_compression(path: Path, part: str) -> None:
     name_length, extra_length = struct.unpack("<HH", data[offset + 26 : offset + 30])
     data[offset + 30 + name_length + extra_length] = 0xFF  # final block of the reserved type
     path.write_bytes(bytes(data))
+
+
+# The 2022 mental-health directory's layout, with a key of its own codes (our own rows, not
+# the real file's): settings HI, OP, PHDT, RES and no intensive-outpatient code.
+MH_CODE_KEY = [
+    ("TC", "Type of Care", "MH", "Mental health treatment"),
+    ("TC", "Type of Care", "SA", "Substance use treatment"),
+    ("SET", "Service Setting", "HI", "Hospital inpatient"),
+    ("SET", "Service Setting", "OP", "Outpatient"),
+    ("SET", "Service Setting", "PHDT", "Partial hospitalization/day treatment"),
+    ("SET", "Service Setting", "RES", "Residential"),
+    ("TAP", "Treatment Approaches", "CBT", "Cognitive behavioral therapy"),
+    ("TAP", "Treatment Approaches", "DBT", "Dialectical behavior therapy"),
+    ("TAP", "Treatment Approaches", "EMDR", "Eye movement desensitization and reprocessing"),
+    ("TAP", "Treatment Approaches", "TMS", "Transcranial magnetic stimulation"),
+    ("TAP", "Treatment Approaches", "TELE", "Telemedicine/telehealth therapy"),
+    ("SG", "Special Programs/Groups", "SMI", "Persons with serious mental illness"),
+    ("SG", "Special Programs/Groups", "SED", "Children with serious emotional disturbance"),
+    ("SG", "Special Programs/Groups", "PTSD", "Persons with post-traumatic stress disorder"),
+    ("SG", "Special Programs/Groups", "ALZ", "Persons with Alzheimer's or dementia"),
+    ("SG", "Special Programs/Groups", "ED", "Persons with eating disorders"),
+    ("SG", "Special Programs/Groups", "CO", "Persons with co-occurring disorders"),
+    ("SG", "Special Programs/Groups", "VET", "Veterans"),
+    ("LCA", "License/Certification/Accreditation", "JC", "The Joint Commission"),
+    ("LCA", "License/Certification/Accreditation", "STMH", "State mental health department"),
+    ("PAY", "Payment", "MD", "Medicaid"),
+    ("PAY", "Payment", "MC", "Medicare"),
+    ("PAY", "Payment", "PI", "Private health insurance"),
+    ("PAY", "Payment", "SF", "Cash or self-payment"),
+    ("PYAS", "Payment Assistance", "SS", "Sliding fee scale"),
+    ("AGE", "Age Groups Accepted", "CHLD", "Children/adolescents"),
+    ("AGE", "Age Groups Accepted", "ADLT", "Adults"),
+    ("AGE", "Age Groups Accepted", "SNR", "Seniors"),
+    ("SL", "Language Services", "SP", "Spanish"),
+    ("OL", "Other Languages", "F17", "Any Chinese Language"),
+]
+MH_CODE_ROWS = [(*CODE_COLUMNS, "service_description"), *((*row, "") for row in MH_CODE_KEY)]
+
+
+def mh_facility(**overrides: str | None) -> dict[str, str | None]:
+    """A mental-health directory row; by default an adult outpatient clinic in Denver."""
+    return facility(
+        **{
+            "name1": "Mile High Mental Health",
+            "street1": "20 Colfax Avenue",
+            "service_code_info": "MH * OP * CBT DBT * SMI * MD PI * ADLT",
+            **overrides,
+        }
+    )

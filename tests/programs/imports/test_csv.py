@@ -16,6 +16,7 @@ from django.core.management.base import CommandError
 from programs.imports.csv_format import COLUMNS, CsvFormatError
 from programs.imports.services import programs_export_csv, programs_import_csv
 from programs.imports.sync import LOCATION_FIELDS, SESSION_FIELDS
+from programs.levels import Level
 from programs.models import ImportRun, Location, Program, WeeklySession
 from tests.factories import LocationFactory, ProgramFactory, UserFactory, WeeklySessionFactory
 
@@ -42,8 +43,7 @@ def catalogue():
         status=Program.Status.PUBLISHED,
         accepting_new_patients=False,
         typical_wait_days=14,
-        offers_php=True,
-        offers_outpatient=True,
+        levels=Level.IOP | Level.PHP | Level.OUTPATIENT,
         email="intake@example.org",
         intake_notes="Referral needed.\nBring ID.",
         days_per_week=4,
@@ -274,14 +274,14 @@ def _header_row(**cells: str) -> str:
         ),
         (
             {"accepting_new_patients": "perhaps"},
-            "accepting_new_patients: expected true or false, got 'perhaps'",
+            "accepting_new_patients: expected true, false or unknown, got 'perhaps'",
         ),
         (
             {"typical_wait_days": "400"},
             "typical_wait_days: Ensure this value is less than or equal to 365.",
         ),
-        ({"offers_php": "sometimes"}, "offers_php: expected true or false, got 'sometimes'"),
-        ({"offers_outpatient": "2"}, "offers_outpatient: expected true or false, got '2'"),
+        ({"levels": "iop|sometimes"}, "levels: unknown level(s) sometimes"),
+        ({"levels": "IOP;PHP"}, "levels: unknown level(s) iop;php"),
         ({"intake_phone": "ring ring"}, "intake_phone: Enter a phone number"),
         (
             {"hours_per_week": "61"},

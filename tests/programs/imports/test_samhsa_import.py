@@ -16,6 +16,7 @@ from django.core.management.base import CommandError
 from programs.imports import samhsa, sync
 from programs.imports.samhsa import SamhsaFileError
 from programs.imports.services import samhsa_import
+from programs.levels import Level
 from programs.models import ImportRun, Location, Program
 from tests.programs.imports.conftest import (
     FACILITIES_PART,
@@ -53,7 +54,8 @@ def test_intensive_outpatient_facility_becomes_published_iop_with_mapped_terms(m
     assert slugs(program, "languages") == {"en"}
     assert (program.min_age, program.max_age) == (26, 64)
     assert program.delivery == Program.Delivery.IN_PERSON
-    assert not program.offers_php and not program.offers_outpatient
+    assert program.levels == Level.IOP
+    assert program.accepting_new_patients is None  # the directory never says
     location = program.locations.get()
     assert (location.city, location.state, location.zip_code) == ("Denver", "CO", "80202")
     assert location.has_coordinates
@@ -66,7 +68,7 @@ def test_day_treatment_outpatient_telehealth_and_spanish_are_noted(make_workbook
     run(path)
 
     program = Program.objects.get()
-    assert program.offers_php and program.offers_outpatient
+    assert program.levels == Level.OUTPATIENT | Level.IOP | Level.PHP
     assert program.delivery == Program.Delivery.HYBRID
     assert set(program.licensed_states.values_list("code", flat=True)) == {"CO"}
     assert program.sliding_scale

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from programs.imports.services import samhsa_import
+from programs.levels import Level, offering_q
 from programs.models import ImportRun, Location, Program
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,8 @@ def test_real_directory_imports_every_iop_and_a_rerun_changes_nothing(samhsa_202
     shelby = Program.objects.get(name="Shelby County Treatment Center")
     assert {"cbt", "motivational-interviewing", "moud"} <= slugs(shelby, "modalities")
     assert {"private-insurance", "medicaid", "medicare", "self-pay"} <= slugs(shelby, "insurance")
-    assert shelby.offers_outpatient and not shelby.offers_php  # OD is detox, not PHP
+    # OD is outpatient detox (withdrawal management), not PHP.
+    assert shelby.levels == Level.OUTPATIENT | Level.IOP | Level.WITHDRAWAL
     assert shelby.delivery == Program.Delivery.HYBRID
     assert (shelby.min_age, shelby.max_age) == (18, None)
     location = shelby.locations.get()
@@ -48,7 +50,9 @@ def test_real_directory_imports_every_iop_and_a_rerun_changes_nothing(samhsa_202
     # Facilities without intensive outpatient care are not listed.
     assert not Program.objects.filter(name__startswith="Lighthouse of Tallapoosa").exists()
     # Day treatment (ODT) and Spanish are carried over for the facilities that list them.
-    assert Program.objects.filter(offers_php=True).count() == 1_597
+    assert Program.objects.filter(offering_q(Level.PHP)).count() == 1_597
+    assert not Program.objects.exclude(offering_q(Level.IOP)).exists()
+    assert not Program.objects.filter(accepting_new_patients__isnull=False).exists()
     assert Program.objects.filter(languages__slug="es").count() > 1_000
 
     # How long the import takes is benchmarks/import.py's business: wall-clock time in a test
