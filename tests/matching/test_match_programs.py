@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from matching.intake import Intake
+from matching.screening import screen
 from matching.services import match_programs
 from programs.geo import geocode
 from programs.levels import Level
@@ -234,7 +235,8 @@ def assert_hard_constraints(intake: Intake, match) -> None:
     program = match.program
     assert program.status == "published"
     assert program.accepting_new_patients is not False or intake.accept_waitlist
-    assert program.levels & Level.IOP
+    # The level of care screened to decides which levels are candidates (IOPs by default).
+    assert program.levels & screen(intake).plan.levels
     if intake.age is not None:
         assert program.min_age <= intake.age and (
             program.max_age is None or intake.age <= program.max_age
