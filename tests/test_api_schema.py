@@ -62,6 +62,7 @@ def test_schema_documents_every_directory_parameter(openapi):
         "format",
         "time",
         "age",
+        "level",
         "language",
         "population",
         "accepting",
