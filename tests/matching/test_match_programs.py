@@ -7,8 +7,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from matching.intake import Intake
+from matching.screening import screen
 from matching.services import match_programs
 from programs.geo import geocode
+from programs.levels import Level
 from tests.factories import LocationFactory, ProgramFactory, WeeklySessionFactory
 from tests.matching.conftest import make_intake
 
@@ -105,9 +107,14 @@ def test_crisis_returns_no_programmes(evening_cbt_program):
     assert result.level_of_care.level == "crisis" and result.results == ()
 
 
-def test_higher_care_still_lists_programmes_marked_as_such(evening_cbt_program):
+def test_higher_care_lists_programmes_that_give_more_care_not_iops_alone(evening_cbt_program):
+    step_up = ProgramFactory(
+        name="Step-Up IOP", conditions=["depression"], levels=Level.IOP | Level.PHP
+    )
+    LocationFactory(program=step_up)
     result = match_programs(intake=make_intake(needs_withdrawal_support=True))
-    assert result.level_of_care.level == "higher_care" and result.results
+    assert result.level_of_care.level == "higher_care"
+    assert [match.program.name for match in result.results] == ["Step-Up IOP"]
 
 
 def test_empty_result_suggests_what_to_relax(db):
@@ -227,7 +234,9 @@ def assert_hard_constraints(intake: Intake, match) -> None:
 
     program = match.program
     assert program.status == "published"
-    assert program.accepting_new_patients or intake.accept_waitlist
+    assert program.accepting_new_patients is not False or intake.accept_waitlist
+    # The level of care screened to decides which levels are candidates (IOPs by default).
+    assert program.levels & screen(intake).plan.levels
     if intake.age is not None:
         assert program.min_age <= intake.age and (
             program.max_age is None or intake.age <= program.max_age
