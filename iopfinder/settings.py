@@ -358,7 +358,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
-    "ENUM_NAME_OVERRIDES": {"TimeOfDayEnum": "programs.schedule.TimeOfDay"},
+    "ENUM_NAME_OVERRIDES": {
+        "TimeOfDayEnum": "programs.schedule.TimeOfDay",
+        "ProgramSourceEnum": "programs.models.Program.Source",
+        "LevelOfCareEnum": "programs.levels.CODES",
+    },
 }
 
 # Caches back rate limits, DRF throttles and the log-in limiter. Production

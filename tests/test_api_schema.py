@@ -64,7 +64,6 @@ def test_schema_documents_every_directory_parameter(openapi):
         "sign",
         "level",
         "age",
-        "level",
         "language",
         "population",
         "accepting",

@@ -13,6 +13,7 @@ from programs.imports.csv_format import read_programs_csv, write_programs_csv
 from programs.levels import Level
 from programs.models import Program
 from tests.factories import LocationFactory, ProgramFactory
+from tests.programs.cards import card_names
 
 pytestmark = pytest.mark.django_db
 
@@ -34,10 +35,6 @@ def mix(db):
     for program in made.values():
         LocationFactory(program=program)
     return made
-
-
-def card_names(html: str) -> list[str]:
-    return re.findall(r'id="program-\d+-name"><a href="[^"]+">([^<]+)</a>', html)
 
 
 def api_names(api_client, query: str = "") -> list[str]:

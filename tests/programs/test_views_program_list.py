@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from programs.models import Insurance, Program
 from tests.factories import LocationFactory, ProgramFactory, WeeklySessionFactory
+from tests.programs.cards import card_names
 
 pytestmark = pytest.mark.django_db
 
@@ -27,14 +28,6 @@ def results(html: str) -> str:
     return html.split('<section id="results" aria-labelledby="results-title" class="results"')[
         1
     ].split("</section>")[0]
-
-
-def card_names(html: str) -> list[str]:
-    return re.findall(
-        r'<h3 id="program-\d+-name">(?:<span class="list-number"[^>]*>\d+</span>)?'
-        r'<a href="[^"]+">([^<]+)</a></h3>',
-        html,
-    )
 
 
 @pytest.fixture
