@@ -20,6 +20,7 @@ from matching.rules_sql import RANK_COLUMNS, SqlContext, flag, is_true, rank_col
 from programs.models import VOCABULARY_RELATIONS, Insurance, Program, ProgramSearch
 from programs.querysets import haversine_miles
 from programs.search import SearchConditions
+from programs.vocabulary_cache import vocabulary_cached
 
 # The search-table columns a programme's rows share, read by the fast forms. Grouping by
 # them as well as the programme costs nothing (they are equal within a programme) and lets
@@ -64,7 +65,16 @@ class RankedPage:
 
 
 def vocabulary_load() -> Vocabulary:
-    """Every vocabulary term (one query per table): labels for sentences, objects for cards."""
+    """Every vocabulary term: labels for sentences, objects for cards.
+
+    Read once per process and language, and again after any change to a vocabulary
+    (``programs.vocabulary_cache``): six queries a match saved.
+    """
+    return vocabulary_cached("matching", vocabulary_read)
+
+
+def vocabulary_read() -> Vocabulary:
+    """Every vocabulary term from the database (one query per table)."""
     terms = {
         relation: {term.pk: term for term in model.objects.all()}
         for relation, model in VOCABULARY_RELATIONS.items()

@@ -88,4 +88,3 @@ def program_directory_page(
         per_page=per_page,
         count_with_page=filterset.place is not None,
     )
-

@@ -158,4 +158,3 @@ def checkbox_inputs(options: list[CheckboxOption], name: str, invalid: object) -
             for option in options
         ),
     )
-
