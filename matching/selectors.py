@@ -22,9 +22,9 @@ from programs.querysets import haversine_miles
 from programs.search import SearchConditions
 from programs.vocabulary_cache import vocabulary_cached
 
-# The search-table columns a programme's rows share, read by the fast forms. Grouping by
-# them as well as the programme costs nothing (they are equal within a programme) and lets
-# every rule read them after the rows are folded into one per programme.
+# The search-table columns a programme's rows share, read by the fast forms: they are equal
+# within a programme, so the nearest row kept when the rows are folded into one per
+# programme carries them all (PostgreSQL's covering indexes include every one).
 PROGRAM_COLUMNS = (
     "program_id",
     "name",
