@@ -92,6 +92,10 @@ def setup_django(url: str) -> None:
     """Point Django at ``url`` and migrate (call in the child process, before any model import)."""
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iopfinder.settings")
+    # benchmarks/http.py is named like the standard library's http package, which Django
+    # imports: take this folder off the import path (this module is already loaded).
+    here = Path(__file__).resolve().parent
+    sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != here]
     sys.path.insert(0, str(ROOT))
     import django
 

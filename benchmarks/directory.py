@@ -7,7 +7,7 @@
 
 The query is what /programs/ does for "ZIP + 25 miles + one condition + one insurer":
 the total for the heading and the first page of 20 with the card prefetches
-(programs.selectors.program_page, exactly as the view calls it); also the whole directory
+(programs.selectors.program_directory_page, exactly as the view calls it); also the whole directory
 by name (no filter) and virtual care in the place's state.
 Target: p95 under 50 ms at 100k on PostgreSQL.
 """
@@ -39,13 +39,13 @@ def child(url: str, sizes: list[int]) -> None:
     _common.setup_django(url)
     from django.http import QueryDict
 
-    from programs.selectors import program_filterset, program_page
+    from programs.selectors import program_directory_page, program_filterset
 
     def directory_page(zip_code: str, query: str) -> int:
         params = QueryDict(query.format(zip=zip_code))
         filterset = program_filterset(params=params)
         assert filterset.is_valid(), filterset.errors
-        page = program_page(queryset=filterset.qs, page=1, per_page=20).page
+        page = program_directory_page(filterset=filterset, page=1, per_page=20).page
         return page.paginator.count + len(page.object_list)
 
     current = _common.catalogue_size()

@@ -148,9 +148,16 @@ def as_float(expression: str) -> str:
 
 
 def round2(expression: str, ctx: SqlContext) -> str:
-    """``round(x, 2)`` as the rules round: via NUMERIC on PostgreSQL (as Django's Round)."""
+    """``round(x, 2)`` as the rules round.
+
+    On PostgreSQL in double precision: ``round(float8)`` is ``rint``, half to even as
+    Python rounds, and dividing the whole number of hundredths by 100 gives the double
+    nearest ``k / 100``, as Python's ``round`` returns. (Rounding through NUMERIC, as
+    Django's ``Round`` does, printed and parsed each value: some 3 microseconds per call,
+    a dozen calls per candidate, most of a ranking query's time at 100k.)
+    """
     if ctx.vendor == "postgresql":
-        return f"CAST(ROUND(CAST({expression} AS NUMERIC(1000, 15)), 2) AS DOUBLE PRECISION)"
+        return f"(ROUND(({expression}) * {num(100)}) / {num(100)})"
     return f"ROUND({expression}, 2)"
 
 

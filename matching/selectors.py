@@ -9,9 +9,7 @@ from django.db import connection
 from django.db.models import (
     Expression,
     FloatField,
-    Min,
     Q,
-    QuerySet,
     Value,
 )
 from django.db.models.functions import Cast
@@ -24,10 +22,11 @@ from programs.levels import Level
 from programs.models import VOCABULARY_RELATIONS, Insurance, Program, ProgramSearch
 from programs.querysets import haversine_miles
 from programs.search import SearchConditions
+from programs.vocabulary_cache import vocabulary_cached
 
-# The search-table columns a programme's rows share, read by the fast forms. Grouping by
-# them as well as the programme costs nothing (they are equal within a programme) and lets
-# every rule read them after the rows are folded into one per programme.
+# The search-table columns a programme's rows share, read by the fast forms: they are equal
+# within a programme, so the nearest row kept when the rows are folded into one per
+# programme carries them all (PostgreSQL's covering indexes include every one).
 PROGRAM_COLUMNS = (
     "program_id",
     "name",
@@ -69,7 +68,16 @@ class RankedPage:
 
 
 def vocabulary_load() -> Vocabulary:
-    """Every vocabulary term (one query per table): labels for sentences, objects for cards."""
+    """Every vocabulary term: labels for sentences, objects for cards.
+
+    Read once per process and language, and again after any change to a vocabulary
+    (``programs.vocabulary_cache``): six queries a match saved.
+    """
+    return vocabulary_cached("matching", vocabulary_read)
+
+
+def vocabulary_read() -> Vocabulary:
+    """Every vocabulary term from the database (one query per table)."""
     terms = {
         relation: {term.pk: term for term in model.objects.all()}
         for relation, model in VOCABULARY_RELATIONS.items()
@@ -98,29 +106,31 @@ def acceptable_insurance(slug: str, vocabulary: Vocabulary) -> list[str]:
     return list(insurance_cover(slug, vocabulary))
 
 
-def match_hard_constraints(
-    *, intake: Intake, context: SqlContext, levels: int = Level.IOP
-) -> Q | None:
-    """The search rows of programmes the seeker can use at all, or None without a place.
+@dataclass(frozen=True)
+class Candidates:
+    """SQL for one row per programme that fits (``PROGRAM_COLUMNS`` and ``distance``)."""
 
-    In person: sites within the radius (the (latitude, longitude) index finds them); virtual:
-    anchor rows licensed in the seeker's state; "either": both. Then published (every row
-    is), offering one of ``levels`` of care, not refusing new patients unless a waitlist is
-    fine, age, and insurance and language when required.
+    sql: str
+    params: tuple
+
+
+def match_reach(
+    *, intake: Intake, context: SqlContext, levels: int = Level.IOP
+) -> list[tuple[Q, Expression]] | None:
+    """How the seeker can reach a programme: (rows, distance) per way, None without a place.
+
+    In person: sites within the radius (the (latitude, longitude) index finds them, and on
+    PostgreSQL carries every column the ranking reads, so they are an index-only scan);
+    virtual: rows licensed in the seeker's state (distance NULL); "either": both. Each way
+    also meets the other hard constraints: published (every row is), offering one of
+    ``levels`` of care, not refusing new patients unless a waitlist is fine, age, and
+    insurance and language when required.
     """
     place = intake.place
     if place is None:
         return None
     rows = SearchConditions()
-    reach = Q(pk__in=[])
-    if intake.format in (Format.IN_PERSON, Format.EITHER):
-        distance = haversine_miles(place.latitude, place.longitude)
-        reach |= rows.in_person() & rows.within(
-            place.latitude, place.longitude, intake.radius, distance
-        )
-    if intake.format in (Format.VIRTUAL, Format.EITHER):
-        reach |= rows.licensed_in(place.state)
-    condition = reach & rows.offering(levels)
+    condition = rows.offering(levels)
     if not intake.accept_waitlist:
         # A listing that does not say (imported directories never do) stays: "call to ask".
         condition &= rows.not_refusing()
@@ -131,27 +141,46 @@ def match_hard_constraints(
         condition &= rows.with_any("insurance", context.mask("insurance", plans))
     if intake.language_required and intake.language:
         condition &= rows.with_any("languages", context.mask("languages", [intake.language]))
-    return condition
+    ways: list[tuple[Q, Expression]] = []
+    if intake.format in (Format.IN_PERSON, Format.EITHER):
+        distance = haversine_miles(place.latitude, place.longitude)
+        within = rows.within(place.latitude, place.longitude, intake.radius, distance)
+        ways.append((condition & rows.in_person() & within, distance))
+    if intake.format in (Format.VIRTUAL, Format.EITHER):
+        ways.append((condition & rows.licensed_in(place.state), Cast(Value(None), FloatField())))
+    return ways
 
 
 def match_candidates(
     *, intake: Intake, context: SqlContext, levels: int = Level.IOP
-) -> QuerySet | None:
+) -> Candidates | None:
     """One row per programme that fits, with ``distance`` to its nearest site in range.
 
-    ``distance`` is NULL for a programme found as virtual care; None without a place.
+    ``distance`` is NULL for a programme found as virtual care only; None without a place.
+    Each way of reaching programmes is its own query (so each uses its own index) and the
+    rows are folded to the nearest one per programme with a window, which both databases
+    run over the few thousand rows found without sorting or grouping by every column.
     """
-    condition = match_hard_constraints(intake=intake, context=context, levels=levels)
-    if condition is None:
+    ways = match_reach(intake=intake, context=context, levels=levels)
+    if ways is None:
         return None
-    place = intake.place
-    if intake.format == Format.VIRTUAL:
-        distance: Expression = Cast(Value(None), FloatField())
-    else:
-        distance = Min(haversine_miles(place.latitude, place.longitude))
-    return (
-        ProgramSearch.objects.filter(condition).values(*PROGRAM_COLUMNS).annotate(distance=distance)
+    parts = []
+    params: list = []
+    for condition, distance in ways:
+        found = ProgramSearch.objects.filter(condition).values(*PROGRAM_COLUMNS, distance=distance)
+        sql, part_params = found.query.sql_with_params()
+        parts.append(f"SELECT * FROM ({sql}) AS way")  # noqa: S608 - Django's own SQL
+        params.extend(part_params)
+    columns = ", ".join(PROGRAM_COLUMNS)
+    # Safe to format: only column names and Django's compiled SQL; values stay parameters.
+    sql = (
+        f"SELECT {columns}, distance FROM ("  # noqa: S608
+        f"SELECT {columns}, distance, ROW_NUMBER() OVER (PARTITION BY program_id "
+        "ORDER BY CASE WHEN distance IS NULL THEN 1 ELSE 0 END, distance) AS nearest "
+        f"FROM ({' UNION ALL '.join(parts)}) AS found"
+        ") AS folded WHERE nearest = 1"
     )
+    return Candidates(sql=sql, params=tuple(params))
 
 
 def match_ranked_page(
@@ -165,20 +194,20 @@ def match_ranked_page(
 ) -> RankedPage:
     """Rank every programme that meets the hard constraints in one query; return one page.
 
-    The rows found (sites in range, virtual anchors) are folded into one per programme with
-    its nearest site (the ORM builds that part); the rules' fast forms give
-    ``rules.rank_key`` as columns over it, the database sorts (then by name and id) and
-    pages, so only ``limit`` programmes ever leave it. The ``plan`` (the level of care the
-    seeker was screened to, IOPs by default) says which levels of care are candidates and
-    in which groups they come: each group first, the usual order within it. ``COUNT(*)
-    OVER ()`` gives the total from the same scan.
+    The rows found (sites in range, virtual rows) are folded into one per programme with
+    its nearest site; the rules' fast forms give ``rules.rank_key`` as columns over it, the
+    database sorts (then by name and id) and pages, so only ``limit`` programmes ever leave
+    it. The ``plan`` (the level of care the seeker was screened to, IOPs by default) says
+    which levels of care are candidates and in which groups they come: each group first,
+    the usual order within it. ``COUNT(*) OVER ()`` gives the total from the same scan: the
+    rank columns are computed for every candidate anyway, so a separate count would read
+    the rows twice.
     """
     plan = plan or PLANS["iop"]
     context = SqlContext.load(vocabulary, today)
     candidates = match_candidates(intake=intake, context=context, levels=plan.levels)
     if candidates is None:
         return RankedPage(rows=(), total=0)
-    inner, params = candidates.query.sql_with_params()
     ranking = rank_columns(intake, context)
     columns = ", ".join(f"{sql} AS {name}" for name, sql in ranking.items())
     group = group_sql(plan)
@@ -186,13 +215,20 @@ def match_ranked_page(
     # the vocabulary, and the inner query's own values stay parameters.
     query = (
         f"SELECT program_id, distance, COUNT(*) OVER () AS total, {group} AS list_group, "  # noqa: S608
-        f"{columns} FROM ({inner}) AS candidate "
+        f"{columns} FROM ({candidates.sql}) AS candidate "
         f"ORDER BY list_group, {', '.join(RANK_COLUMNS)}, name, program_id LIMIT %s OFFSET %s"
     )
     with connection.cursor() as cursor:
-        cursor.execute(query, (*params, limit, offset))
+        cursor.execute(query, (*candidates.params, limit, offset))
         rows = cursor.fetchall()
-    total = rows[0][2] if rows else (candidates.count() if offset else 0)
+        if rows or not offset:
+            total = rows[0][2] if rows else 0
+        else:  # past the last page: count what there is
+            cursor.execute(
+                f"SELECT COUNT(*) FROM ({candidates.sql}) AS candidate",  # noqa: S608
+                candidates.params,
+            )
+            total = cursor.fetchone()[0]
     return RankedPage(rows=tuple(RankedRow(row[0], row[1], row[3]) for row in rows), total=total)
 
 

@@ -694,6 +694,32 @@ class EditSuggestion(models.Model):
 # --- Search -------------------------------------------------------------------------
 
 
+# What the directory's filters and matching's ranking read from a search row: carried by
+# its PostgreSQL indexes (INCLUDE) so that searches never visit the table itself.
+SEARCH_COVERED = [
+    "program",
+    "kind",
+    "name",
+    "in_person",
+    "virtual",
+    "accepting",
+    "min_age",
+    "max_age",
+    "conditions",
+    "modalities",
+    "insurance",
+    "languages",
+    "populations",
+    "schedule",
+    "session_days",
+    "fit_days",
+    "hours_per_week",
+    "levels",
+    "sliding_scale",
+    "last_verified_on",
+]
+
+
 class ProgramSearch(models.Model):
     """What finding and ranking a published programme reads, denormalised into rows.
 
@@ -753,32 +779,24 @@ class ProgramSearch(models.Model):
         verbose_name_plural = _("search rows")
         indexes = [
             # Radius searches: a latitude band first, then longitude, sites only.
-            # On PostgreSQL the index also carries what the filters read, so a radius search
-            # is an index-only scan instead of thousands of random reads of the table.
+            # On PostgreSQL the index also carries what the filters and the ranking read,
+            # so a radius search or a match is an index-only scan instead of thousands of
+            # random reads of the table.
             models.Index(
                 fields=["latitude", "longitude"],
                 condition=Q(latitude__isnull=False),
-                include=[
-                    "program",
-                    "in_person",
-                    "accepting",
-                    "min_age",
-                    "max_age",
-                    "conditions",
-                    "modalities",
-                    "insurance",
-                    "languages",
-                    "populations",
-                    "schedule",
-                    "kind",
-                ],
+                include=SEARCH_COVERED,
                 name="search_site_lat_lng",
             ),
             # Directory listings without a place read the anchor rows.
             models.Index(fields=["program"], condition=Q(kind="anchor"), name="search_anchor"),
-            # Virtual care: only the programmes licensed in the seeker's state.
+            # Virtual care: only the programmes licensed in the seeker's state (covering,
+            # as above: a broad match reads every one of them).
             models.Index(
-                fields=["state"], condition=Q(kind="virtual"), name="search_virtual_state"
+                fields=["state"],
+                condition=Q(kind="virtual"),
+                include=SEARCH_COVERED,
+                name="search_virtual_state",
             ),
         ]
 

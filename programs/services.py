@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import CharField, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,7 +25,8 @@ from programs.models import (
     WeeklySession,
 )
 from programs.querysets import IN_PERSON_DELIVERIES, VIRTUAL_DELIVERIES
-from programs.search import DAYS, day_mask, pack_fit_days, session_bit, term_bits
+from programs.search import DAYS, bits_by_rank, day_mask, pack_fit_days, session_bit
+from programs.vocabulary_cache import vocabulary_changed
 from programs.workflow import WorkflowError, transition_problem
 
 BATCH_SIZE = 2000
@@ -45,7 +47,7 @@ def program_search_refresh(*, program_ids: Iterable[int]) -> int:
     ids = sorted(set(program_ids))
     if not ids:
         return 0
-    bits = {relation: term_bits(VOCABULARY_RELATIONS[relation]) for relation in SEARCH_RELATIONS}
+    bits = _search_term_bits()
     written = 0
     with transaction.atomic():
         for chunk in _chunks(ids, BATCH_SIZE):
@@ -53,6 +55,8 @@ def program_search_refresh(*, program_ids: Iterable[int]) -> int:
             rows = list(_search_rows(chunk, bits))
             ProgramSearch.objects.bulk_create(rows, batch_size=BATCH_SIZE)
             written += len(rows)
+    # Imports and seeding may have added terms in bulk (no signal): matching reads anew.
+    vocabulary_changed()
     return written
 
 
@@ -61,6 +65,20 @@ def program_search_rebuild() -> int:
     with transaction.atomic():
         ProgramSearch.objects.all().delete()
         return program_search_refresh(program_ids=Program.objects.values_list("pk", flat=True))
+
+
+def _search_term_bits() -> dict[str, dict[int, int]]:
+    """Each searched vocabulary's term bits (see ``search.term_bits``), in one query."""
+    parts = [
+        VOCABULARY_RELATIONS[relation]
+        .objects.order_by()
+        .values_list(Value(relation, output_field=CharField()), "pk")
+        for relation in SEARCH_RELATIONS
+    ]
+    pks: dict[str, list[int]] = {relation: [] for relation in SEARCH_RELATIONS}
+    for relation, pk in parts[0].union(*parts[1:], all=True):
+        pks[relation].append(pk)
+    return {relation: bits_by_rank(found) for relation, found in pks.items()}
 
 
 def _chunks(items: Sequence[int], size: int) -> Iterator[Sequence[int]]:
@@ -86,13 +104,19 @@ def _search_rows(ids: Sequence[int], bits: dict[str, dict[int, int]]) -> Iterato
     )
     published = [program["pk"] for program in programs]
     masks: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for relation in SEARCH_RELATIONS:
-        model = VOCABULARY_RELATIONS[relation]
-        through = getattr(Program, relation).through
-        for program_id, term_id in through.objects.filter(program_id__in=published).values_list(
-            "program_id", f"{model._meta.model_name}_id"
-        ):
-            masks[program_id][relation] |= 1 << bits[relation][term_id]
+    # Every vocabulary's links in one query (a UNION of the link tables).
+    links = [
+        getattr(Program, relation)
+        .through.objects.filter(program_id__in=published)
+        .values_list(
+            Value(relation, output_field=CharField()),
+            "program_id",
+            f"{VOCABULARY_RELATIONS[relation]._meta.model_name}_id",
+        )
+        for relation in SEARCH_RELATIONS
+    ]
+    for relation, program_id, term_id in links[0].union(*links[1:], all=True):
+        masks[program_id][relation] |= 1 << bits[relation][term_id]
     states: dict[int, list[str]] = defaultdict(list)
     for program_id, code in Program.licensed_states.through.objects.filter(
         program_id__in=published

@@ -19,7 +19,11 @@ from programs import levels as care_levels
 from programs.forms import SuggestionForm, checkbox_options
 from programs.models import Condition
 from programs.relax import relax_links
-from programs.selectors import program_filterset, program_get_published, program_page
+from programs.selectors import (
+    program_directory_page,
+    program_filterset,
+    program_get_published,
+)
 from programs.services import suggestion_create
 
 
@@ -50,10 +54,8 @@ def program_list(request: HttpRequest) -> HttpResponse:
     filterset.form.label_suffix = ""
     context: dict[str, Any] = {"filterset": filterset, "form": filterset.form}
     if filterset.is_valid():
-        result = program_page(
-            queryset=filterset.qs,
-            page=request.GET.get("page"),
-            per_page=settings.DIRECTORY_PAGE_SIZE,
+        result = program_directory_page(
+            filterset=filterset, page=request.GET.get("page"), per_page=settings.DIRECTORY_PAGE_SIZE
         )
         page_obj = result.page
         if result.notice == "not_a_number":

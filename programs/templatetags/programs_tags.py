@@ -8,10 +8,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django import template
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from programs import signs
+from programs.forms import CheckboxOption
 from programs.geo import Place, distance_miles
 from programs.models import Location, Program, WeeklySession
 from programs.schedule import TimeOfDay, session_band
@@ -182,3 +185,30 @@ def site_map_points(program: Program) -> list[dict]:
 def as_json(value: object) -> str:
     """JSON for a data attribute; the template's autoescaping makes it safe there."""
     return json.dumps(value)
+
+
+@register.simple_tag
+def checkbox_inputs(options: list[CheckboxOption], name: str, invalid: object) -> SafeString:
+    """The options of a checkbox list, in the markup of Django's CheckboxSelectMultiple.
+
+    Built in one pass here rather than a template loop: the directory's filters have about
+    a hundred options, and the loop's eight nodes an option were a fifth of its rendering.
+    """
+    aria = SafeString(' aria-invalid="true"') if invalid else ""
+    return format_html_join(
+        "",
+        '<div>\n    <label for="{}"><input type="checkbox" name="{}" value="{}"{} id="{}"{}>'
+        "\n {}</label></div>",
+        (
+            (
+                option.id,
+                name,
+                option.value,
+                aria,
+                option.id,
+                SafeString(" checked") if option.checked else "",
+                option.label,
+            )
+            for option in options
+        ),
+    )

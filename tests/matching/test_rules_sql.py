@@ -160,10 +160,9 @@ def fast_form_rows(candidates, forms) -> list[dict]:
         columns.append(f"{form.points} AS points_{name}")
         if form.missed is not None:
             columns.append(f"{form.missed} AS missed_{name}")
-    inner, params = candidates.query.sql_with_params()
     with connection.cursor() as cursor:
-        sql = f"SELECT {', '.join(columns)} FROM ({inner}) AS candidate"  # noqa: S608
-        cursor.execute(sql, params)
+        sql = f"SELECT {', '.join(columns)} FROM ({candidates.sql}) AS candidate"  # noqa: S608
+        cursor.execute(sql, candidates.params)
         names = [column[0] for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
