@@ -130,6 +130,9 @@ def vocabularies(transactional_db):
     migration.load(apps, None)
     spanish = importlib.import_module("programs.migrations.0009_vocabulary_names_per_language")
     spanish.names_per_language(apps, None)
+    # The mental-health edition's terms (SMI, SED, dementia, TMS...) came in a later one.
+    edition_terms = importlib.import_module("programs.migrations.0012_directory_edition_terms")
+    edition_terms.add_terms(apps, None)
 
 
 @pytest.fixture
