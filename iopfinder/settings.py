@@ -182,6 +182,7 @@ LANGUAGE_CODE = "en-us"
 # asking for another gets English throughout, never English pages with Django's own messages in
 # its language. tests/test_translations.py fails while any string lacks its Spanish.
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
+FORMAT_MODULE_PATH = ["iopfinder.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Vocabulary labels (programs/translation.py): `term.name` gives the active language's label,
 # falling back to English for a term nobody has translated yet.
