@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, Route, expect
 
+from tests.e2e.questionnaire import answer_questionnaire
 from tests.factories import LocationFactory, ProgramFactory
-from tests.intake_answers import SAFE_FORM
 
 pytestmark = [
     pytest.mark.e2e,
@@ -76,14 +76,7 @@ def test_more_results_come_in_place_and_the_answers_stay_out_of_the_url(
 ):
     no_tiles(page)
     page.goto(f"{live_server.url}/match/")
-    page.check("input[name=conditions][value=depression]")
-    page.check("input[name=severity][value=moderate]")
-    for name, value in SAFE_FORM.items():
-        field = page.locator(f"input[name={name}][value={value}]")
-        if field.is_visible():
-            field.check()
-    page.fill("input[name=location]", "10001")
-    page.locator("form.intake-form [type=submit]").last.click()
+    answer_questionnaire(page, location="10001")
     expect(page.locator("article.match-card")).to_have_count(25)
     page.evaluate("window.stillTheSamePage = true")
     address = page.url
