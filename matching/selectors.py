@@ -19,7 +19,13 @@ from matching.rules import Vocabulary, insurance_cover
 from matching.rules_sql import RANK_COLUMNS, SqlContext, choose, has, rank_columns
 from matching.screening import PLANS, ListPlan
 from programs.levels import Level
-from programs.models import VOCABULARY_RELATIONS, Insurance, Program, ProgramSearch
+from programs.models import (
+    SEARCH_COVERED,
+    VOCABULARY_RELATIONS,
+    Insurance,
+    Program,
+    ProgramSearch,
+)
 from programs.querysets import haversine_miles
 from programs.search import SearchConditions
 from programs.vocabulary_cache import vocabulary_cached
@@ -29,24 +35,7 @@ from programs.vocabulary_cache import vocabulary_cached
 # programme carries them all (PostgreSQL's covering indexes include every one).
 PROGRAM_COLUMNS = (
     "program_id",
-    "name",
-    "accepting",
-    "in_person",
-    "virtual",
-    "conditions",
-    "modalities",
-    "insurance",
-    "languages",
-    "populations",
-    "schedule",
-    "session_days",
-    "fit_days",
-    "hours_per_week",
-    "levels",
-    "sliding_scale",
-    "last_verified_on",
-    "min_age",
-    "max_age",
+    *(column for column in SEARCH_COVERED if column not in ("program", "kind")),
 )
 
 

@@ -62,6 +62,33 @@ NOT_SELECTED = "level of care not selected"
 # - Detoxification in any setting (DT, OD, RD, HID) is withdrawal management; RD and HID
 #   also name the setting it happens in (residential, hospital).
 # - English is not coded: every facility is taken to treat in English (LANGUAGE_ALWAYS).
+# Ages and languages: the same codes in every edition of the directory.
+SHARED_CODES: dict[str, tuple[str, ...]] = {
+    # Ages accepted
+    "CHLD": ("age:CHLD", "populations:adolescents"),
+    "YAD": ("age:YAD", "populations:young-adults"),
+    "ADLT": ("age:ADLT", "populations:adults"),
+    "SNR": ("age:SNR", "populations:older-adults"),
+    # Languages
+    "SP": ("languages:es",),
+    "AH": ("languages:asl",),
+    "F4": ("languages:ar",),
+    "F17": ("languages:zh",),
+    "F19": ("languages:ht",),
+    "F28": ("languages:fr",),
+    "F30": ("languages:de",),
+    "F36": ("languages:hi",),
+    "F42": ("languages:it",),
+    "F43": ("languages:ja",),
+    "F47": ("languages:ko",),
+    "F66": ("languages:pl",),
+    "F67": ("languages:pt",),
+    "F70": ("languages:ru",),
+    "F81": ("languages:tl",),
+    "F92": ("languages:vi",),
+}
+
+
 CODE_MAP: dict[str, tuple[str, ...]] = {
     # Type of care
     "SA": ("conditions:substance-use",),
@@ -149,28 +176,7 @@ CODE_MAP: dict[str, tuple[str, ...]] = {
     "FCO": ("modalities:family-therapy",),
     "CM": ("modalities:case-management",),
     "SPS": ("modalities:crisis-planning",),
-    # Ages accepted
-    "CHLD": ("age:CHLD", "populations:adolescents"),
-    "YAD": ("age:YAD", "populations:young-adults"),
-    "ADLT": ("age:ADLT", "populations:adults"),
-    "SNR": ("age:SNR", "populations:older-adults"),
-    # Languages
-    "SP": ("languages:es",),
-    "AH": ("languages:asl",),
-    "F4": ("languages:ar",),
-    "F17": ("languages:zh",),
-    "F19": ("languages:ht",),
-    "F28": ("languages:fr",),
-    "F30": ("languages:de",),
-    "F36": ("languages:hi",),
-    "F42": ("languages:it",),
-    "F43": ("languages:ja",),
-    "F47": ("languages:ko",),
-    "F66": ("languages:pl",),
-    "F67": ("languages:pt",),
-    "F70": ("languages:ru",),
-    "F81": ("languages:tl",),
-    "F92": ("languages:vi",),
+    **SHARED_CODES,
 }
 
 # Codes read and deliberately not used: no matching term in our vocabularies, not about the

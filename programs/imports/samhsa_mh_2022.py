@@ -15,6 +15,8 @@ care of ``programs.levels``).
 
 from __future__ import annotations
 
+from programs.imports.samhsa import SHARED_CODES
+
 # The settings that make a facility a real place for a level of care: all four are listed.
 SETTINGS = ("PHDT", "OP", "RES", "HI")
 
@@ -90,28 +92,7 @@ CODE_MAP: dict[str, tuple[str, ...]] = {
     "SMHA": ("insurance:state-funded",),  # state mental health agency funds
     "SF": ("insurance:self-pay",),
     "SS": ("sliding_scale",),
-    # Ages accepted
-    "CHLD": ("age:CHLD", "populations:adolescents"),
-    "YAD": ("age:YAD", "populations:young-adults"),
-    "ADLT": ("age:ADLT", "populations:adults"),
-    "SNR": ("age:SNR", "populations:older-adults"),
-    # Languages
-    "SP": ("languages:es",),
-    "AH": ("languages:asl",),
-    "F4": ("languages:ar",),
-    "F17": ("languages:zh",),
-    "F19": ("languages:ht",),
-    "F28": ("languages:fr",),
-    "F30": ("languages:de",),
-    "F36": ("languages:hi",),
-    "F42": ("languages:it",),
-    "F43": ("languages:ja",),
-    "F47": ("languages:ko",),
-    "F66": ("languages:pl",),
-    "F67": ("languages:pt",),
-    "F70": ("languages:ru",),
-    "F81": ("languages:tl",),
-    "F92": ("languages:vi",),
+    **SHARED_CODES,
 }
 
 REVIEWED_UNMAPPED: frozenset[str] = frozenset(
