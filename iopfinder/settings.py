@@ -397,6 +397,10 @@ CACHES = {
 # in-process cache is fine. W001 only says Django's own RedisCache is not on its list, though
 # it increments atomically as the rate limits need.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + (["django_ratelimit.E003"] if DEBUG else [])
+# The search indexes' covered columns (INCLUDE) are a PostgreSQL speed-up; SQLite, for
+# development only, ignores them and would say so on every command.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    SILENCED_SYSTEM_CHECKS.append("models.W040")
 # Limits fail open: with Redis down the site keeps serving (a crisis page must never fail
 # because a counter cannot be read): iopfinder/cache.py drops what it cannot reach.
 RATELIMIT_FAIL_OPEN = True
