@@ -420,3 +420,6 @@ EMERGENCY_NUMBER = "911"
 DIRECTORY_PAGE_SIZE = 20
 DIRECTORY_DEFAULT_RADIUS_MILES = 25
 DIRECTORY_MAX_RADIUS_MILES = 500
+# Anonymous directory searches and programme pages are rendered once and shared by every
+# worker until the catalogue changes (programs/html_cache.py); at most this long. 0: off.
+CATALOGUE_HTML_SECONDS = int(os.environ.get("IOPFINDER_CATALOGUE_HTML_SECONDS", "600"))

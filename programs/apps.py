@@ -7,14 +7,35 @@ class ProgramsConfig(AppConfig):
     verbose_name = _("Programme catalogue")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import m2m_changed, post_delete, post_save
 
         # Registers the OpenAPI extension that documents the list API's filters.
         from programs.api import schema  # noqa: F401
-        from programs.models import VOCABULARY_RELATIONS
+        from programs.html_cache import catalogue_changed
+        from programs.models import (
+            VOCABULARY_RELATIONS,
+            DirectoryRecord,
+            Location,
+            Program,
+            WeeklySession,
+        )
         from programs.vocabulary_cache import vocabulary_changed
 
         # A term saved or deleted: every process reads the vocabularies again.
         for model in VOCABULARY_RELATIONS.values():
             post_save.connect(vocabulary_changed, sender=model, dispatch_uid=f"vocab-{model}")
             post_delete.connect(vocabulary_changed, sender=model, dispatch_uid=f"vocab-{model}-")
+        # Anything a catalogue page shows changed: no cached page of it is served again.
+        for model in (
+            Program,
+            Location,
+            WeeklySession,
+            DirectoryRecord,
+            *VOCABULARY_RELATIONS.values(),
+        ):
+            post_save.connect(catalogue_changed, sender=model, dispatch_uid=f"html-{model}")
+            post_delete.connect(catalogue_changed, sender=model, dispatch_uid=f"html-{model}-")
+        for field in Program._meta.many_to_many:
+            m2m_changed.connect(
+                catalogue_changed, sender=field.remote_field.through, dispatch_uid=f"html-{field}"
+            )

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programs.demo import DemoProgram, generate_demo_programs
+from programs.html_cache import catalogue_changed
 from programs.imports.sync import program_history_bulk_record
 from programs.models import (
     VOCABULARY_RELATIONS,
@@ -55,8 +56,10 @@ def program_search_refresh(*, program_ids: Iterable[int]) -> int:
             rows = list(_search_rows(chunk, bits))
             ProgramSearch.objects.bulk_create(rows, batch_size=BATCH_SIZE)
             written += len(rows)
-    # Imports and seeding may have added terms in bulk (no signal): matching reads anew.
+    # Imports and seeding may have added terms in bulk (no signal): matching reads anew,
+    # and no page cached before the write is served again.
     vocabulary_changed()
+    catalogue_changed()
     return written
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
@@ -17,6 +18,7 @@ from django_ratelimit.decorators import ratelimit
 
 from programs import levels as care_levels
 from programs.forms import SuggestionForm, checkbox_options
+from programs.html_cache import HtmlParts, catalogue_html
 from programs.models import Condition
 from programs.relax import relax_links
 from programs.selectors import (
@@ -44,13 +46,12 @@ CHECKBOX_FILTERS = (
 )
 
 
-@vary_on_headers("HX-Request")
-def program_list(request: HttpRequest) -> HttpResponse:
-    """The directory; a filter changed in place (htmx) gets only the results back."""
+def _directory_html(request: HttpRequest) -> HtmlParts:
+    """The directory's main part and title, or (htmx) its results or where to go instead."""
     filterset = program_filterset(params=request.GET)
     if request.htmx and not filterset.is_valid():
         # The messages sit beside the fields: show the whole page, as without JavaScript.
-        return HttpResponseClientRedirect(request.get_full_path())
+        return {"redirect": request.get_full_path()}
     filterset.form.label_suffix = ""
     context: dict[str, Any] = {"filterset": filterset, "form": filterset.form}
     if filterset.is_valid():
@@ -80,7 +81,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
             else [],
         )
     if request.htmx:
-        return render(request, "programs/_program_results.html", context)
+        return {"results": render_to_string("programs/_program_results.html", context, request)}
     checkboxes = checkbox_options(filterset.form, CHECKBOX_FILTERS)
     if not filterset.form["level"].value():
         # No level asked for lists IOPs: show that box ticked, so the page says what it lists.
@@ -89,12 +90,36 @@ def program_list(request: HttpRequest) -> HttpResponse:
             for option in checkboxes["level"]
         ]
     context["checkboxes"] = checkboxes
-    return render(request, "programs/program_list.html", context)
+    return {
+        "title": render_to_string("programs/_directory_title.html", context, request),
+        "main": render_to_string("programs/_directory.html", context, request),
+    }
+
+
+@vary_on_headers("HX-Request")
+def program_list(request: HttpRequest) -> HttpResponse:
+    """The directory; a filter changed in place (htmx) gets only the results back."""
+    html = catalogue_html(request, "directory", lambda: _directory_html(request))
+    if "redirect" in html:
+        return HttpResponseClientRedirect(html["redirect"])
+    if request.htmx:
+        return HttpResponse(html["results"])
+    return render(request, "programs/program_list.html", {"html": html})
+
+
+def _program_html(request: HttpRequest, slug: str) -> HtmlParts:
+    program = program_get_published(slug=slug)
+    context = {"program": program}
+    return {
+        "title": program.name,
+        "description": render_to_string("programs/_program_description.html", context, request),
+        "main": render_to_string("programs/_program_detail.html", context, request),
+    }
 
 
 def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    program = program_get_published(slug=slug)
-    return render(request, "programs/program_detail.html", {"program": program})
+    html = catalogue_html(request, "programme", lambda: _program_html(request, slug))
+    return render(request, "programs/program_detail.html", {"html": html})
 
 
 def _suggestion_rate(group: str, request: HttpRequest) -> str:

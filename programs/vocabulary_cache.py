@@ -10,13 +10,12 @@ them, as before the copy existed.
 from __future__ import annotations
 
 import threading
-import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from django.core.cache import cache
-from django.db import transaction
 from django.utils.translation import get_language
+
+from programs.tokens import current_token, replace_token
 
 CACHE_KEY = "programs:vocabulary-token"
 T = TypeVar("T")
@@ -27,22 +26,12 @@ _lock = threading.Lock()
 
 def vocabulary_token() -> str | None:
     """The shared token of the vocabularies' current state (None: no shared cache)."""
-    token = cache.get(CACHE_KEY)
-    if token is None:
-        cache.add(CACHE_KEY, uuid.uuid4().hex, timeout=None)
-        token = cache.get(CACHE_KEY)
-    return token
+    return current_token(CACHE_KEY)
 
 
 def vocabulary_changed(**_signal: Any) -> None:
-    """Every process reads the vocabularies again: now (this transaction's own reads) and
-    once the change is committed (so no worker keeps what it read before the commit)."""
-
-    def replace() -> None:
-        cache.set(CACHE_KEY, uuid.uuid4().hex, timeout=None)
-
-    replace()
-    transaction.on_commit(replace)
+    """Every process reads the vocabularies again (see ``programs.tokens``)."""
+    replace_token(CACHE_KEY)
 
 
 def vocabulary_cached(name: str, read: Callable[[], T]) -> T:

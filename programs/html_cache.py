@@ -1,0 +1,82 @@
+"""Catalogue HTML that every worker shares until the catalogue changes.
+
+Anonymous visitors who ask for the same directory search or programme page get the same
+HTML, so its main part is rendered once and kept in the shared cache. The page around it
+(the header with its CSRF token, messages, the language switcher) is rendered per request.
+
+A token in the shared cache names the catalogue's current state. Every write to a
+programme, its sites, sessions, links or vocabularies replaces it (the signals in
+``programs.apps`` and ``program_search_refresh``, which imports and seeding call), at once
+and again on commit, so nobody is shown a page older than the last change; entries also
+expire after ``CATALOGUE_HTML_SECONDS``. Signed-in users (clinicians see their own
+shortlist controls) are never served from it, and a part whose rendering asked for a CSRF
+token is never stored. Without a shared cache (Redis down) every page is rendered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.utils.translation import get_language
+
+from programs.tokens import current_token, replace_token
+
+TOKEN_KEY = "programs:catalogue-token"  # noqa: S105 (a cache key, not a secret)
+HtmlParts = dict[str, str]
+
+
+def catalogue_token() -> str | None:
+    """The shared token of the catalogue's current state (None: no shared cache)."""
+    return current_token(TOKEN_KEY)
+
+
+def catalogue_changed(**_signal: Any) -> None:
+    """No page cached before this write is served again (see ``programs.tokens``)."""
+    replace_token(TOKEN_KEY)
+
+
+def _cacheable(request: HttpRequest) -> bool:
+    return (
+        settings.CATALOGUE_HTML_SECONDS > 0
+        and request.method in ("GET", "HEAD")
+        and not request.user.is_authenticated
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+    )
+
+
+def _key(request: HttpRequest, kind: str, token: str) -> str:
+    # The exact path and query string asked for: the page's links repeat them as given.
+    asked = "\n".join(
+        (
+            kind,
+            get_language() or "",
+            "htmx" if getattr(request, "htmx", False) else "page",
+            request.path,
+            request.META.get("QUERY_STRING", ""),
+        )
+    )
+    return f"programs:html:{token}:{hashlib.sha256(asked.encode()).hexdigest()}"
+
+
+def catalogue_html(request: HttpRequest, kind: str, render: Callable[[], HtmlParts]) -> HtmlParts:
+    """``render()``'s parts for this request, from the shared cache when another anonymous
+    visitor has asked for the same page since the catalogue last changed."""
+    if not _cacheable(request):
+        return render()
+    token = catalogue_token()
+    if token is None:
+        return render()
+    key = _key(request, kind, token)
+    parts = cache.get(key)
+    if parts is not None:
+        return parts
+    parts = render()
+    # A part that holds a CSRF token belongs to this visitor only.
+    if not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        cache.set(key, parts, timeout=settings.CATALOGUE_HTML_SECONDS)
+    return parts

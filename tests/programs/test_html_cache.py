@@ -1,0 +1,128 @@
+"""Directory searches and programme pages rendered once and shared (programs/html_cache.py).
+
+What a visitor must notice: nothing, except speed. The second anonymous visitor asking the
+same thing is answered without a search; a change to the catalogue shows at once; a
+clinician never gets an anonymous page (nor leaves theirs behind); languages, htmx answers
+and CSRF tokens are never mixed up.
+"""
+
+import pytest
+from django.db import connection
+from django.middleware.csrf import get_token
+from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from programs.html_cache import catalogue_html
+from programs.services import program_transition
+from tests.factories import LocationFactory
+
+pytestmark = pytest.mark.django_db
+
+DIRECTORY = reverse("programs:list") + "?near=10001&radius=25&condition=depression"
+
+
+def main_of(response) -> str:
+    assert response.status_code == 200
+    html = response.content.decode()
+    return html[html.index("<main") : html.index("</main>")]
+
+
+def test_a_second_visitor_gets_the_same_directory_without_a_search(
+    manhattan_program, django_assert_num_queries
+):
+    first = main_of(Client().get(DIRECTORY))
+    assert "Midtown Evening IOP" in first
+    with django_assert_num_queries(0):
+        second = main_of(Client().get(DIRECTORY))
+    assert second == first
+
+
+def test_a_second_visitor_gets_the_same_programme_page_without_a_read(
+    manhattan_program, django_assert_num_queries
+):
+    url = manhattan_program.get_absolute_url()
+    first = Client().get(url)
+    with django_assert_num_queries(0):
+        second = Client().get(url)
+    assert main_of(second) == main_of(first)
+    assert "<title>Midtown Evening IOP · IOPfinder</title>" in second.content.decode()
+
+
+def test_an_edit_shows_at_once_on_the_directory_and_the_programme_page(manhattan_program):
+    url = manhattan_program.get_absolute_url()
+    Client().get(url), Client().get(DIRECTORY)
+    manhattan_program.name = "Midtown Evening Recovery"
+    manhattan_program.save()
+    assert "Midtown Evening Recovery" in main_of(Client().get(url))
+    assert "Midtown Evening Recovery" in main_of(Client().get(DIRECTORY))
+
+
+def test_a_new_site_shows_at_once(manhattan_program):
+    url = manhattan_program.get_absolute_url()
+    assert "Hoboken" not in main_of(Client().get(url))
+    LocationFactory(program=manhattan_program, city="Hoboken", state="NJ", zip_code="07030")
+    assert "Hoboken" in main_of(Client().get(url))
+
+
+def test_a_programme_taken_down_is_gone_at_once(manhattan_program, admin_user):
+    url = manhattan_program.get_absolute_url()
+    assert "Midtown Evening IOP" in main_of(Client().get(DIRECTORY))
+    program_transition(program=manhattan_program, to_status="archived", user=admin_user)
+    assert Client().get(url).status_code == 404
+    assert "Midtown Evening IOP" not in main_of(Client().get(DIRECTORY))
+
+
+def test_a_clinician_gets_their_own_controls_and_leaves_nothing_behind(manhattan_program, client_a):
+    url = manhattan_program.get_absolute_url()
+    assert "Add to shortlist" not in main_of(Client().get(url))
+    assert "Add to shortlist" in main_of(client_a.get(url))
+    assert "Add to shortlist" in main_of(client_a.get(DIRECTORY))
+    assert "Add to shortlist" not in main_of(Client().get(url))
+    assert "Add to shortlist" not in main_of(Client().get(DIRECTORY))
+
+
+def test_spanish_and_english_pages_are_kept_apart(manhattan_program):
+    english = main_of(Client().get(DIRECTORY, HTTP_ACCEPT_LANGUAGE="en"))
+    spanish = main_of(Client().get(DIRECTORY, HTTP_ACCEPT_LANGUAGE="es"))
+    assert "Filter programmes" in english
+    assert "Filter programmes" not in spanish
+    assert "Filter programmes" in main_of(Client().get(DIRECTORY, HTTP_ACCEPT_LANGUAGE="en"))
+
+
+def test_results_changed_in_place_and_the_whole_page_are_kept_apart(manhattan_program):
+    whole = Client().get(DIRECTORY).content.decode()
+    results = Client().get(DIRECTORY, HTTP_HX_REQUEST="true").content.decode()
+    again = Client().get(DIRECTORY).content.decode()
+    assert "<html" in whole and "<html" in again
+    assert "<html" not in results and 'id="results"' in results
+
+
+def test_a_search_with_a_mistake_still_says_what_to_fix_the_second_time(manhattan_program):
+    url = reverse("programs:list") + "?near=00000"
+    for _ in range(2):
+        assert "field--error" in main_of(Client().get(url))
+    redirected = Client().get(url, HTTP_HX_REQUEST="true")
+    assert redirected.headers["HX-Redirect"] == url
+
+
+def test_turned_off_every_page_is_rendered(manhattan_program, settings):
+    settings.CATALOGUE_HTML_SECONDS = 0
+    Client().get(DIRECTORY)
+    with CaptureQueriesContext(connection) as queries:
+        assert "Midtown Evening IOP" in main_of(Client().get(DIRECTORY))
+    assert len(queries) > 0
+
+
+def test_a_part_that_holds_a_csrf_token_is_never_shared(db):
+    renders = []
+
+    def render(request):
+        renders.append(get_token(request))
+        return {"main": renders[-1]}
+
+    for _ in range(2):
+        request = RequestFactory().get("/programs/")
+        request.user = type("Anonymous", (), {"is_authenticated": False})()
+        catalogue_html(request, "test", lambda request=request: render(request))
+    assert len(renders) == 2
