@@ -12,7 +12,11 @@ not throttled), and times, from one client and interleaved request by request:
 - ``home`` (the home page) and ``vocabularies`` (``GET /api/v1/vocabularies/``): cheap views;
 - ``program``: ``GET /api/v1/programs/<slug>/`` over a spread of published slugs;
 - ``match typical`` / ``match broad``: ``POST /api/v1/match/`` (see ``match_body``);
-- ``directory``: ``/programs/?near=ZIP&radius=25&condition=depression&insurance=aetna`` (HTML).
+- ``directory``: ``/programs/?near=ZIP&radius=25&condition=depression&insurance=aetna`` (HTML),
+  as most visitors get it: a search someone asked for before, its main part from the shared
+  cache (programs/html_cache.py);
+- ``directory, first visit``: the same searches, each new to the cache, so rendered in full;
+- ``programme page`` and ``programme page, first visit``: ``/programs/<slug>/`` (HTML), alike.
 
 It prints p50/p95/max per kind, match p50 / programme-read p50, and each worker's RSS after
 the run. All traffic goes to 127.0.0.1.
@@ -60,6 +64,8 @@ READY_TIMEOUT_S = 90
 REQUEST_TIMEOUT_S = 60
 # Behind the TLS proxy of a real deployment: production settings redirect plain HTTP.
 HEADERS = {"Host": HOST, "X-Forwarded-Proto": "https"}
+# Makes the "first visit" query strings of this run new to the shared page cache.
+RUN = uuid.uuid4().hex[:8]
 
 
 def match_body(zip_code: str, *, broad: bool) -> dict:
@@ -96,9 +102,9 @@ def match_body(zip_code: str, *, broad: bool) -> dict:
     return {**intake, "location": zip_code, "severity": "moderate", **safety}
 
 
-def directory_path(zip_code: str) -> str:
+def directory_path(zip_code: str, condition: str = CONDITION, insurer: str = INSURER) -> str:
     query = urlencode(
-        {"near": zip_code, "radius": 25, "condition": CONDITION, "insurance": INSURER}
+        {"near": zip_code, "radius": 25, "condition": condition, "insurance": insurer}
     )
     return f"/programs/?{query}"
 
@@ -299,6 +305,19 @@ def kinds(slugs: list[str]) -> dict[str, Kind]:
             match_body(ZIPS[n % len(ZIPS)], broad=True),
         ),
         "directory": lambda n: ("GET", directory_path(ZIPS[n % len(ZIPS)]), None),
+        # The same searches, each asked for the first time (an unused parameter makes the
+        # query string new), so the page is rendered, never taken from the shared cache.
+        "directory, first visit": lambda n: (
+            "GET",
+            f"{directory_path(ZIPS[n % len(ZIPS)])}&visit={RUN}-{n}",
+            None,
+        ),
+        "programme page": lambda n: ("GET", f"/programs/{slugs[n % len(slugs)]}/", None),
+        "programme page, first visit": lambda n: (
+            "GET",
+            f"/programs/{slugs[n % len(slugs)]}/?visit={RUN}-{n}",
+            None,
+        ),
     }
 
 

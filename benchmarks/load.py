@@ -8,7 +8,8 @@ PostgreSQL server, collects static files, and runs gunicorn (--workers) with pro
 settings; it starts a Redis of its own for the cache. API throttles are off (one client address
 plays fifty people). Each client thread, until the time is up, picks a request by weight:
 
-- directory 50%: ``/programs/?near=ZIP&radius=25&condition=depression&insurance=aetna``;
+- directory 50%: ``/programs/?near=ZIP&radius=25&condition=C&insurance=I`` over 18 city ZIPs,
+  3 concerns and 3 insurers (162 searches);
 - programme 25%: ``/programs/<slug>/`` (HTML);
 - match 15%: ``POST /api/v1/match/`` (benchmarks/http.py's typical intake);
 - share 5%: a patient's share page ``/s/<token>/``;
@@ -48,6 +49,9 @@ from benchmarks.two_servers import Browser, start_redis  # noqa: E402
 
 HOST = bench.HOST
 CLINICIANS = 5
+# 18 cities x 3 concerns x 3 insurers: 162 different searches.
+CONDITIONS = ("depression", "anxiety", "ptsd-trauma")
+INSURERS = ("aetna", "medicaid", "cigna")
 MIX = {"directory": 50, "programme": 25, "match": 15, "share": 5, "edit": 5}
 SETUP = """
 from matching.clinicians.services import clinician_approve, clinician_register
@@ -103,7 +107,12 @@ def request_for(
     headers = dict(bench.HEADERS)
     body = None
     if kind == "directory":
-        method, path = "GET", bench.directory_path(rng.choice(bench.ZIPS))
+        method, path = (
+            "GET",
+            bench.directory_path(
+                rng.choice(bench.ZIPS), rng.choice(CONDITIONS), rng.choice(INSURERS)
+            ),
+        )
     elif kind == "programme":
         method, path = "GET", f"/programs/{rng.choice(fixture.slugs)}/"
     elif kind == "match":
