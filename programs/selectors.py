@@ -5,12 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, QuerySet, Window
+from django.db.models import CharField, Count, F, IntegerField, QuerySet, Value, Window
+from django.db.models.functions import Cast, RowNumber
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 
 from programs.filters import ProgramFilterSet
-from programs.models import Program
+from programs.models import (
+    VOCABULARY_RELATIONS,
+    DirectoryRecord,
+    Location,
+    Program,
+    State,
+    Vocabulary,
+    WeeklySession,
+)
+from programs.vocabulary_cache import vocabulary_cached
 
 
 def program_listing() -> QuerySet[Program]:
@@ -24,8 +34,101 @@ def program_filterset(*, params: QueryDict) -> ProgramFilterSet:
 
 
 def program_get_published(*, slug: str) -> Program:
-    """One published programme with everything its page shows, or 404."""
-    return get_object_or_404(Program.objects.published().for_detail(), slug=slug)
+    """One published programme (its own row: ``program_detail`` reads the rest), or 404."""
+    return get_object_or_404(Program.objects.published(), slug=slug)
+
+
+def vocabulary_terms_read() -> dict[str, dict[int, Vocabulary]]:
+    """Every term of every vocabulary, by relation and id, in each vocabulary's order."""
+    return {
+        relation: {term.pk: term for term in model.objects.all()}
+        for relation, model in VOCABULARY_RELATIONS.items()
+    }
+
+
+def vocabulary_terms() -> dict[str, dict[int, Vocabulary]]:
+    """``vocabulary_terms_read()``, read once per process and language and again after any
+    change to a vocabulary (``programs.vocabulary_cache``). Shared: read, never change."""
+    return vocabulary_cached("terms", vocabulary_terms_read)
+
+
+@dataclass(frozen=True)
+class ProgramDetail:
+    """A programme with everything its page shows: what the API and the page read.
+
+    Its relations are plain lists in the order ``.all()`` gives them (each model's ordering).
+    """
+
+    program: Program
+    locations: list[Location]
+    sessions: list[WeeklySession]
+    directory_records: list[DirectoryRecord]
+    terms: dict[str, list[Vocabulary]]  # by relation (``VOCABULARY_RELATIONS``)
+    licensed_states: list[State]
+
+
+def _program_links(program: Program) -> list[tuple[str, str, int, str]]:
+    """(relation, term id or state code, position, state name): every vocabulary term and
+    state linked to ``program``, from the link tables only, in one UNION ALL query.
+
+    A state's position is its place by name as the database sorts them (``State`` ordering);
+    terms come without name or position: the per-process copy of the vocabularies has both.
+    """
+    parts = []
+    for relation in (*VOCABULARY_RELATIONS, "licensed_states"):
+        field = Program._meta.get_field(relation)
+        target = f"{field.m2m_reverse_field_name()}_id"
+        links = field.remote_field.through.objects.filter(program=program).order_by()
+        if relation == "licensed_states":
+            links = links.annotate(
+                position=Window(RowNumber(), order_by=F("state__name").asc()),
+                label=F("state__name"),
+            )
+        else:
+            links = links.annotate(
+                position=Value(0, output_field=IntegerField()),
+                label=Value("", output_field=CharField()),
+            )
+        parts.append(
+            links.annotate(
+                relation=Value(relation, output_field=CharField()),
+                key=Cast(target, output_field=CharField()),
+            ).values_list("relation", "key", "position", "label")
+        )
+    return list(parts[0].union(*parts[1:], all=True))
+
+
+def program_detail(*, program: Program) -> ProgramDetail:
+    """Everything ``program``'s page shows in four queries, however many terms it lists.
+
+    Sites, sessions and directory records are a query each; the terms of every vocabulary
+    and the licensed states one more (``_program_links``), each term taken from the
+    vocabularies' per-process copy (``vocabulary_terms``) instead of a query per vocabulary.
+    """
+    links = _program_links(program)
+    linked: dict[str, set[int]] = {relation: set() for relation in VOCABULARY_RELATIONS}
+    states = []
+    for relation, key, position, name in links:
+        if relation == "licensed_states":
+            states.append((position, State(code=key, name=name)))
+        else:
+            linked[relation].add(int(key))
+    vocabularies = vocabulary_terms()
+    if any(ids - vocabularies[relation].keys() for relation, ids in linked.items()):
+        vocabularies = vocabulary_terms_read()  # a term newer than this process's copy
+    terms = {
+        relation: [term for pk, term in vocabularies[relation].items() if pk in ids]
+        for relation, ids in linked.items()
+    }
+    states.sort(key=lambda ranked: ranked[0])
+    return ProgramDetail(
+        program=program,
+        locations=list(Location.objects.filter(program=program)),
+        sessions=list(WeeklySession.objects.filter(program=program)),
+        directory_records=list(DirectoryRecord.objects.filter(program=program)),
+        terms=terms,
+        licensed_states=[state for _position, state in states],
+    )
 
 
 @dataclass(frozen=True)
