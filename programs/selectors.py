@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import CharField, Count, F, IntegerField, QuerySet, Value, Window
-from django.db.models.functions import Cast, RowNumber
+from django.db import connection
+from django.db.models import Count, QuerySet, Window
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 
@@ -67,6 +68,34 @@ class ProgramDetail:
     licensed_states: list[State]
 
 
+@functools.cache
+def _program_links_sql(vendor: str) -> str:
+    """The SQL of ``_program_links`` (``vendor``: the database's, whose quoting it uses).
+
+    Written once per process from the models' tables: compiling the same UNION of seven
+    querysets with the ORM cost more CPU per read (2.3 ms) than the rest of the read.
+    """
+    quote = connection.ops.quote_name
+    parts = []
+    for relation in (*VOCABULARY_RELATIONS, "licensed_states"):
+        field = Program._meta.get_field(relation)
+        through = field.remote_field.through._meta
+        program_id = quote(through.get_field("program").column)
+        target_id = quote(through.get_field(field.related_model._meta.model_name).column)
+        link = f"{quote(through.db_table)} link"
+        if relation == "licensed_states":
+            state = field.related_model._meta
+            name = f"state.{quote(state.get_field('name').column)}"
+            code = f"state.{quote(state.pk.column)}"
+            select = f"link.{target_id}, ROW_NUMBER() OVER (ORDER BY {name}), {name}"
+            link += f" JOIN {quote(state.db_table)} state ON {code} = link.{target_id}"
+        else:
+            select = f"CAST(link.{target_id} AS VARCHAR(20)), 0, ''"
+        # Quoted table and column names from the models; the programme's id is a parameter.
+        parts.append(f"SELECT '{relation}', {select} FROM {link} WHERE link.{program_id} = %s")  # noqa: S608
+    return " UNION ALL ".join(parts)
+
+
 def _program_links(program: Program) -> list[tuple[str, str, int, str]]:
     """(relation, term id or state code, position, state name): every vocabulary term and
     state linked to ``program``, from the link tables only, in one UNION ALL query.
@@ -74,28 +103,10 @@ def _program_links(program: Program) -> list[tuple[str, str, int, str]]:
     A state's position is its place by name as the database sorts them (``State`` ordering);
     terms come without name or position: the per-process copy of the vocabularies has both.
     """
-    parts = []
-    for relation in (*VOCABULARY_RELATIONS, "licensed_states"):
-        field = Program._meta.get_field(relation)
-        target = f"{field.m2m_reverse_field_name()}_id"
-        links = field.remote_field.through.objects.filter(program=program).order_by()
-        if relation == "licensed_states":
-            links = links.annotate(
-                position=Window(RowNumber(), order_by=F("state__name").asc()),
-                label=F("state__name"),
-            )
-        else:
-            links = links.annotate(
-                position=Value(0, output_field=IntegerField()),
-                label=Value("", output_field=CharField()),
-            )
-        parts.append(
-            links.annotate(
-                relation=Value(relation, output_field=CharField()),
-                key=Cast(target, output_field=CharField()),
-            ).values_list("relation", "key", "position", "label")
-        )
-    return list(parts[0].union(*parts[1:], all=True))
+    sql = _program_links_sql(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [program.pk] * sql.count("%s"))
+        return cursor.fetchall()
 
 
 def program_detail(*, program: Program) -> ProgramDetail:
