@@ -35,7 +35,7 @@ def program_filterset(*, params: QueryDict) -> ProgramFilterSet:
 
 
 def program_get_published(*, slug: str) -> Program:
-    """One published programme (its own row: ``program_detail`` reads the rest), or 404."""
+    """One published programme (its own row: ``program_detail_read`` reads the rest), or 404."""
     return get_object_or_404(Program.objects.published(), slug=slug)
 
 
@@ -109,7 +109,7 @@ def _program_links(program: Program) -> list[tuple[str, str, int, str]]:
         return cursor.fetchall()
 
 
-def program_detail(*, program: Program) -> ProgramDetail:
+def program_detail_read(*, program: Program) -> ProgramDetail:
     """Everything ``program``'s page shows in four queries, however many terms it lists.
 
     Sites, sessions and directory records are a query each; the terms of every vocabulary

@@ -237,15 +237,14 @@ class VocabulariesSerializer(serializers.Serializer):
     accreditations = TermSerializer(many=True, read_only=True)
 
 
+# Two forms of one answer, side by side (the docstring below is the schema's description):
+# the declared fields (the OpenAPI schema, and DRF's generic output for a programme read with
+# ``for_detail()``) and ``to_representation`` for a ``ProgramDetail``, which builds the same
+# JSON directly: DRF copied every declared field of each nested serializer for every read,
+# most of its CPU. A test proves the two agree, value, type and field order
+# (tests/programs/api/test_program_detail_and_vocabularies.py).
 class ProgramDetailSerializer(ProgramIdentitySerializer, VocabulariesSerializer):
-    """Everything a programme's page shows, its terms from each vocabulary included.
-
-    Two forms of one answer, side by side: the declared fields (the OpenAPI schema, and
-    DRF's generic output for a programme read with ``for_detail()``) and ``to_representation``
-    for a ``ProgramDetail``, which builds the same JSON directly: DRF copies every declared
-    field of each nested serializer for every programme, most of a read's time. A test
-    proves the two agree (tests/programs/api/test_program_detail_and_vocabularies.py).
-    """
+    """Everything a programme's page shows, its terms from each vocabulary included."""
 
     description = serializers.CharField(read_only=True)
     licensed_states = serializers.SerializerMethodField(
