@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from programs import levels as care_levels
-from programs.models import Modality, Program
+from programs.models import Modality, Program, WeeklySession
 from programs.schedule import TimeOfDay, session_band
 from programs.selectors import ProgramDetail
 from programs.signs import Sign, program_signs
@@ -312,7 +312,8 @@ class ProgramDetailSerializer(ProgramIdentitySerializer, VocabulariesSerializer)
                 "sessions": [
                     {
                         "weekday": session.weekday,
-                        "weekday_label": str(session.get_weekday_display()),
+                        # get_weekday_display() hashes every day's lazy label on each call.
+                        "weekday_label": str(WeeklySession.Weekday(session.weekday).label),
                         "start_time": session.start_time.strftime(CLOCK_FORMAT),
                         "end_time": session.end_time.strftime(CLOCK_FORMAT),
                         "label": session.label,
