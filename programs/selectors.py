@@ -114,7 +114,8 @@ def program_detail_read(*, program: Program) -> ProgramDetail:
 
     Sites, sessions and directory records are a query each; the terms of every vocabulary
     and the licensed states one more (``_program_links``), each term taken from the
-    vocabularies' per-process copy (``vocabulary_terms``) instead of a query per vocabulary.
+    vocabularies' per-process copy (``vocabulary_terms``) instead of a query per vocabulary
+    (six queries more on the read that fills the copy, after any change to a vocabulary).
     """
     links = _program_links(program)
     linked: dict[str, set[int]] = {relation: set() for relation in VOCABULARY_RELATIONS}
