@@ -9,6 +9,7 @@ Nothing is added up or ranked: a listing without a sign may simply not have told
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.db import models
@@ -16,7 +17,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from programs.models import VOCABULARY_RELATIONS, Program
+from programs.models import VOCABULARY_RELATIONS, DirectoryRecord, Program, Vocabulary
 
 # Therapies with strong trial evidence for the conditions IOPs treat (see docs/domain.md).
 EVIDENCE_BASED_THERAPIES = frozenset(
@@ -92,6 +93,9 @@ DEFINITIONS: dict[str, Definition] = {
     ),
 }
 
+# The vocabularies the signs read.
+SIGN_RELATIONS = tuple(dict.fromkeys(definition.relation for definition in DEFINITIONS.values()))
+
 
 def sign_q(sign: str) -> Q:
     """Programmes showing the sign, as a subquery (no join, so no repeated rows)."""
@@ -113,13 +117,13 @@ class ShownSign:
     sources: list[str]  # where the fact comes from
 
 
-def _edition_terms(program: Program) -> list[tuple[str, dict[str, set[str]]]]:
+def _edition_terms(records: Iterable[DirectoryRecord]) -> list[tuple[str, dict[str, set[str]]]]:
     """Each directory edition that lists the programme, with the terms its own row maps to."""
     from programs.imports.editions import BY_SOURCE
     from programs.imports.samhsa import Facility, map_codes
 
     editions = []
-    for record in program.directory_records.all():
+    for record in records:
         edition = BY_SOURCE.get(record.source)
         if edition is None or not record.row:
             continue
@@ -129,23 +133,29 @@ def _edition_terms(program: Program) -> list[tuple[str, dict[str, set[str]]]]:
     return editions
 
 
-def program_signs(program: Program) -> list[ShownSign]:
-    """The signs a programme shows, from its prefetched relations (``for_listing``).
+def program_signs(
+    program: Program,
+    *,
+    terms: Mapping[str, Sequence[Vocabulary]] | None = None,
+    records: Sequence[DirectoryRecord] | None = None,
+) -> list[ShownSign]:
+    """The signs a programme shows, from its prefetched relations (``for_listing``), or from
+    its ``terms`` by relation and directory ``records`` when given (``ProgramDetail``).
 
     A sign's source is each directory edition whose own row says it; a fact no edition
     gives came from the listing's own source (our staff, a CSV, a curator's edit).
     """
-    editions = _edition_terms(program)
+    if terms is None:
+        terms = {relation: getattr(program, relation).all() for relation in SIGN_RELATIONS}
+    if records is None:
+        records = program.directory_records.all()
+    editions = _edition_terms(records)
     shown = []
     for sign, definition in DEFINITIONS.items():
-        terms = [
-            term
-            for term in getattr(program, definition.relation).all()
-            if term.slug in definition.slugs
-        ]
-        if not terms:
+        listed = [term for term in terms[definition.relation] if term.slug in definition.slugs]
+        if not listed:
             continue
-        slugs = {term.slug for term in terms}
+        slugs = {term.slug for term in listed}
         relation = definition.relation
         sources = [str(label) for label, mapped in editions if mapped[relation] & slugs]
         given = set().union(*(mapped[relation] for _label, mapped in editions))
@@ -153,7 +163,7 @@ def program_signs(program: Program) -> list[ShownSign]:
             sources.append(
                 str(_("Added by our team") if editions else program.get_source_display())
             )
-        details = [term.name for term in terms] if len(definition.slugs) > 1 else []
+        details = [term.name for term in listed] if len(definition.slugs) > 1 else []
         shown.append(
             ShownSign(
                 sign=sign,

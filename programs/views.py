@@ -22,6 +22,7 @@ from programs.html_cache import HtmlParts, catalogue_html
 from programs.models import Condition
 from programs.relax import relax_links
 from programs.selectors import (
+    program_detail_read,
     program_directory_page,
     program_filterset,
     program_get_published,
@@ -108,8 +109,9 @@ def program_list(request: HttpRequest) -> HttpResponse:
 
 
 def _program_html(request: HttpRequest, slug: str) -> HtmlParts:
-    program = program_get_published(slug=slug)
-    context = {"program": program}
+    related = program_detail_read(program=program_get_published(slug=slug))
+    program = related.program
+    context = {"program": program, "related": related}
     return {
         "title": program.name,
         "description": render_to_string("programs/_program_description.html", context, request),

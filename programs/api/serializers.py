@@ -9,9 +9,12 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from programs import levels as care_levels
-from programs.models import Modality, Program
+from programs.models import Modality, Program, WeeklySession
 from programs.schedule import TimeOfDay, session_band
+from programs.selectors import ProgramDetail
 from programs.signs import Sign, program_signs
+
+CLOCK_FORMAT = "%H:%M"  # times of day as sent (``ClockTimeField``)
 
 
 class TermSerializer(serializers.Serializer):
@@ -130,7 +133,7 @@ class ClockTimeField(serializers.TimeField):
     """A time of day sent as 24-hour HH:MM, and documented so (not OpenAPI's HH:MM:SS time)."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%H:%M", **kwargs)
+        super().__init__(format=CLOCK_FORMAT, **kwargs)
 
 
 class WeeklySessionSerializer(serializers.Serializer):
@@ -234,6 +237,12 @@ class VocabulariesSerializer(serializers.Serializer):
     accreditations = TermSerializer(many=True, read_only=True)
 
 
+# Two forms of one answer, side by side (the docstring below is the schema's description):
+# the declared fields (the OpenAPI schema, and DRF's generic output for a programme read with
+# ``for_detail()``) and ``to_representation`` for a ``ProgramDetail``, which builds the same
+# JSON directly: DRF copied every declared field of each nested serializer for every read,
+# most of its CPU. A test proves the two agree, value, type and field order
+# (tests/programs/api/test_program_detail_and_vocabularies.py).
 class ProgramDetailSerializer(ProgramIdentitySerializer, VocabulariesSerializer):
     """Everything a programme's page shows, its terms from each vocabulary included."""
 
@@ -257,3 +266,119 @@ class ProgramDetailSerializer(ProgramIdentitySerializer, VocabulariesSerializer)
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_licensed_states(self, program: Program) -> list[str]:
         return [state.code for state in program.licensed_states.all()]
+
+    def to_representation(self, detail: ProgramDetail) -> dict[str, Any]:
+        program = detail.program
+        path = program.get_absolute_url()
+        request = self.context.get("request")
+        return {
+            "slug": program.slug,
+            "name": program.name,
+            "url": request.build_absolute_uri(path) if request is not None else path,
+            "organization": program.organization,
+            "delivery": program.delivery,
+            "levels": [
+                {
+                    "code": level.code,
+                    "label": str(level.label),
+                    "asam": level.asam,
+                    "description": str(level.description),
+                }
+                for level in program.levels_offered
+            ],
+            "last_verified_on": _date(program.last_verified_on),
+            "is_demo": program.is_demo,
+            **{relation: _terms(terms) for relation, terms in detail.terms.items()},
+            "description": program.description,
+            "licensed_states": [state.code for state in detail.licensed_states],
+            "ages": {"min": program.min_age, "max": program.max_age},
+            "contact": {
+                "phone": program.phone,
+                "intake_phone": program.intake_phone,
+                "website": program.website,
+                "email": program.email,
+            },
+            "intake": {
+                "accepting_new_patients": program.accepting_new_patients,
+                "typical_wait_days": program.typical_wait_days,
+                "how_to_start": program.intake_notes,
+            },
+            "schedule": {
+                "days_per_week": program.days_per_week,
+                "hours_per_day": _float(program.hours_per_day),
+                "hours_per_week": _float(program.hours_per_week),
+                "length_weeks_min": program.length_weeks_min,
+                "length_weeks_max": program.length_weeks_max,
+                "sessions": [
+                    {
+                        "weekday": session.weekday,
+                        # get_weekday_display() hashes every day's lazy label on each call.
+                        "weekday_label": str(WeeklySession.Weekday(session.weekday).label),
+                        "start_time": session.start_time.strftime(CLOCK_FORMAT),
+                        "end_time": session.end_time.strftime(CLOCK_FORMAT),
+                        "label": session.label,
+                        "time_of_day": str(session_band(session.weekday, session.start_time)),
+                    }
+                    for session in detail.sessions
+                ],
+            },
+            "cost": {
+                "self_pay_usd": program.self_pay_cost_usd,
+                "sliding_scale": program.sliding_scale,
+                "payment_plans": program.payment_plans,
+            },
+            "locations": [
+                {
+                    "name": site.name,
+                    "address_line1": site.address_line1,
+                    "address_line2": site.address_line2,
+                    "city": site.city,
+                    "state": site.state,
+                    "zip_code": site.zip_code,
+                    "latitude": _float(site.latitude),
+                    "longitude": _float(site.longitude),
+                }
+                for site in detail.locations
+            ],
+            "provenance": {
+                "source": program.source,
+                "source_label": str(program.get_source_display()),
+                "last_verified_on": _date(program.last_verified_on),
+                "imported_unconfirmed": program.is_imported_unconfirmed,
+                "updated_at": UPDATED_AT.to_representation(program.updated_at),
+                "directory_editions": [record.source for record in detail.directory_records],
+            },
+            "signs": [
+                {
+                    "sign": shown.sign,
+                    "label": shown.label,
+                    "meaning": shown.meaning,
+                    "details": [str(detail) for detail in shown.details],
+                    "sources": shown.sources,
+                }
+                for shown in program_signs(
+                    program, terms=detail.terms, records=detail.directory_records
+                )
+            ],
+        }
+
+
+UPDATED_AT = serializers.DateTimeField(read_only=True)  # DRF's ISO 8601, in the current zone
+
+
+def _date(value: Any) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _terms(terms: list[Any]) -> list[dict[str, str]]:
+    """TermSerializer's (and ModalityTermSerializer's) output for each term."""
+    return [
+        {"slug": term.slug, "label": term.name, "kind": term.kind}
+        if isinstance(term, Modality)
+        else {"slug": term.slug, "label": term.name}
+        for term in terms
+    ]

@@ -30,7 +30,12 @@ from programs.api.serializers import (
 )
 from programs.filters import ProgramFilterSet
 from programs.models import VOCABULARY_RELATIONS, Program
-from programs.selectors import program_get_published, program_listing
+from programs.selectors import (
+    ProgramDetail,
+    program_detail_read,
+    program_get_published,
+    program_listing,
+)
 
 API_TAG = "Catalogue"
 
@@ -105,8 +110,8 @@ class ProgramDetailView(generics.RetrieveAPIView):
     lookup_field = "slug"
     queryset = Program.objects.none()  # for the schema only; get_object() uses the selector
 
-    def get_object(self) -> Program:
-        return program_get_published(slug=self.kwargs["slug"])
+    def get_object(self) -> ProgramDetail:
+        return program_detail_read(program=program_get_published(slug=self.kwargs["slug"]))
 
 
 @extend_schema(tags=[API_TAG])

@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy
 from programs import signs
 from programs.forms import CheckboxOption
 from programs.geo import Place, distance_miles
-from programs.models import Location, Program, WeeklySession
+from programs.models import Location, Modality, Program, WeeklySession
 from programs.schedule import TimeOfDay, session_band
+from programs.selectors import ProgramDetail
 from programs.signs import ShownSign
 
 register = template.Library()
@@ -45,10 +46,10 @@ def schedule_summary(program: Program) -> str:
 
 
 @register.simple_tag
-def weekly_rows(program: Program) -> list[tuple[str, list[WeeklySession]]]:
-    """One row per weekday the programme meets, with that day's sessions in order."""
+def weekly_rows(sessions: Iterable[WeeklySession]) -> list[tuple[str, list[WeeklySession]]]:
+    """One row per weekday a programme meets, with that day's sessions in order."""
     by_day: dict[int, list[WeeklySession]] = defaultdict(list)
-    for session in program.sessions.all():
+    for session in sessions:
         by_day[session.weekday].append(session)
     return [
         (str(WeeklySession.Weekday(day).label), sorted(by_day[day], key=lambda s: s.start_time))
@@ -128,19 +129,22 @@ def other_sites(program: Program) -> int:
 
 
 @register.simple_tag
-def program_signs(program: Program) -> list[ShownSign]:
-    """The signs of quality the programme shows (``programs.signs``), from prefetched data."""
-    return signs.program_signs(program)
+def program_signs(program: Program, related: ProgramDetail | None = None) -> list[ShownSign]:
+    """The signs of quality the programme shows (``programs.signs``): from its ``related``
+    rows on its own page, from its prefetched relations elsewhere."""
+    if not related:
+        return signs.program_signs(program)
+    return signs.program_signs(program, terms=related.terms, records=related.directory_records)
 
 
 @register.filter
-def therapies(program: Program) -> list:
-    return [m for m in program.modalities.all() if m.kind == "therapy"]
+def therapies(modalities: Iterable[Modality]) -> list:
+    return [m for m in modalities if m.kind == "therapy"]
 
 
 @register.filter
-def services(program: Program) -> list:
-    return [m for m in program.modalities.all() if m.kind == "service"]
+def services(modalities: Iterable[Modality]) -> list:
+    return [m for m in modalities if m.kind == "service"]
 
 
 def _map_point(number: int, name: str, url: str, location: Location) -> dict[str, object]:
@@ -171,12 +175,12 @@ def list_map_points(items: Iterable, start: int = 1, place: Place | None = None)
 
 
 @register.simple_tag
-def site_map_points(program: Program) -> list[dict]:
+def site_map_points(program: Program, locations: Iterable[Location]) -> list[dict]:
     """A map marker per located site of one programme, numbered as its list of addresses."""
     url = program.get_absolute_url()
     return [
         _map_point(number, location.name or program.name, url, location)
-        for number, location in enumerate(program.locations.all(), start=1)
+        for number, location in enumerate(locations, start=1)
         if location.has_coordinates
     ]
 

@@ -7,9 +7,11 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 from django.utils import dateformat
+from django.utils.html import escape
 
 from programs.levels import Level
-from programs.models import Program
+from programs.models import VOCABULARY_RELATIONS, Condition, Program
+from programs.states import STATES
 from tests.factories import LocationFactory, ProgramFactory, WeeklySessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -159,6 +161,32 @@ def test_programme_page_query_count_is_fixed(client, django_assert_max_num_queri
         LocationFactory(program=full_program)
     with django_assert_max_num_queries(14):
         detail(client, full_program)
+
+
+def test_programme_page_costs_five_queries_whatever_it_lists(
+    client, django_assert_num_queries, full_program, settings
+):
+    settings.CATALOGUE_HTML_SECONDS = 0  # rendered each time, not shared (programs.html_cache)
+    everything = ProgramFactory(
+        name="Everything IOP",
+        delivery=Program.Delivery.HYBRID,
+        licensed_states=list(STATES),
+        **{
+            relation: list(model.objects.values_list("slug", flat=True))
+            for relation, model in VOCABULARY_RELATIONS.items()
+        },
+    )
+    for day in range(7):
+        LocationFactory(program=everything, name=f"Site {day}")
+        WeeklySessionFactory(program=everything, weekday=day)
+    bare = ProgramFactory(name="Bare IOP")
+    detail(client, bare)  # the process's copy of the vocabularies
+    # The programme; its terms and states; its sites; its sessions; its directory records.
+    for program in (bare, full_program, everything):
+        with django_assert_num_queries(5):
+            html = detail(client, program)
+    assert "Site 6" in html and STATES["WY"] in html
+    assert all(escape(condition.name) in html for condition in Condition.objects.all())
 
 
 def test_unknown_slug_gives_a_friendly_404(client):

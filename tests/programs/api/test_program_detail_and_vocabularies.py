@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import datetime
+import json
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from rest_framework import serializers
+from rest_framework.test import APIRequestFactory
 
+from programs.api.serializers import ProgramDetailSerializer
 from programs.levels import Level
-from programs.models import Accreditation, Condition, Modality, Program
+from programs.models import VOCABULARY_RELATIONS, Accreditation, Condition, Modality, Program
+from programs.selectors import program_detail_read
+from programs.states import STATES
 from tests.factories import LocationFactory, ProgramFactory, WeeklySessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -152,11 +158,79 @@ def test_an_imported_unverified_listing_says_so(api_client):
 
 def test_detail_queries_do_not_grow_with_sites_and_sessions(api_client, full_program):
     small = ProgramFactory(name="Small IOP")
+    api_client.get(f"/api/v1/programs/{small.slug}/")  # the process's copy of the vocabularies
     with CaptureQueriesContext(connection) as few:
         api_client.get(f"/api/v1/programs/{small.slug}/")
     with CaptureQueriesContext(connection) as many:
         api_client.get(f"/api/v1/programs/{full_program.slug}/")
     assert len(many) == len(few)
+
+
+def test_detail_costs_five_queries_whatever_the_programme_lists(
+    api_client, full_program, django_assert_num_queries
+):
+    everything = ProgramFactory(
+        name="Everything IOP",
+        delivery=Program.Delivery.HYBRID,
+        licensed_states=list(STATES),
+        **{
+            relation: list(model.objects.values_list("slug", flat=True))
+            for relation, model in VOCABULARY_RELATIONS.items()
+        },
+    )
+    for day in range(7):
+        LocationFactory(program=everything, name=f"Site {day}")
+        WeeklySessionFactory(program=everything, weekday=day)
+    bare = ProgramFactory(name="Bare IOP")
+    api_client.get(f"/api/v1/programs/{bare.slug}/")  # the process's copy of the vocabularies
+    # The programme; its terms and states; its sites; its sessions; its directory records.
+    for program in (bare, full_program, everything):
+        with django_assert_num_queries(5):
+            response = api_client.get(f"/api/v1/programs/{program.slug}/")
+        assert response.status_code == 200
+    body = response.json()
+    assert len(body["licensed_states"]) == len(STATES)
+    assert len(body["conditions"]) == Condition.objects.count()
+    assert len(body["locations"]) == 7
+
+
+def test_a_term_newer_than_the_process_copy_of_the_vocabularies_is_still_listed(
+    api_client, full_program
+):
+    api_client.get(f"/api/v1/programs/{full_program.slug}/")  # the copy, without the new term
+    new = Condition.objects.bulk_create([Condition(slug="new-term", name="A new term")])[0]
+    full_program.conditions.add(new)  # bulk: no signal has told this process yet
+    body = api_client.get(f"/api/v1/programs/{full_program.slug}/").json()
+    assert {"slug": "new-term", "label": "A new term"} in body["conditions"]
+
+
+@pytest.mark.parametrize("name", ["full", "everything", "bare"])
+def test_the_fast_answer_is_drf_generic_answer_field_for_field(full_program, name):
+    """``to_representation`` builds by hand what the declared fields (the schema) give."""
+    programs = {
+        "full": full_program,
+        "everything": ProgramFactory(
+            name="Everything IOP",
+            licensed_states=list(STATES),
+            accepting_new_patients=None,
+            hours_per_week=None,
+            **{
+                relation: list(model.objects.values_list("slug", flat=True))
+                for relation, model in VOCABULARY_RELATIONS.items()
+            },
+        ),
+        "bare": ProgramFactory(
+            name="Bare IOP", organization="", max_age=None, last_verified_on=None
+        ),
+    }
+    program = programs[name]
+    context = {"request": APIRequestFactory().get("/")}
+    serializer = ProgramDetailSerializer(context=context)
+    fast = serializer.to_representation(program_detail_read(program=program))
+    generic = serializers.Serializer.to_representation(
+        ProgramDetailSerializer(context=context), Program.objects.for_detail().get(pk=program.pk)
+    )
+    assert json.dumps(fast) == json.dumps(generic)  # same values, types and field order
 
 
 @pytest.mark.parametrize("status", ["draft", "archived"])

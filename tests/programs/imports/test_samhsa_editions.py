@@ -319,3 +319,22 @@ def test_mental_health_settings_become_levels_of_care(make_mh_workbook):
         "Hospital": Level.INPATIENT,
         "Clinic": Level.OUTPATIENT,
     }
+
+
+def test_the_api_names_the_edition_behind_each_sign_as_the_page_does(make_workbook, api_client):
+    su = make_workbook([facility(service_code_info="SA * OP OIT * CBT BU * JC * ADLT")])
+    mh = make_workbook(
+        [facility(service_code_info="MH * OP * DBT * CO * CARF * ADLT")], code_rows=MH_CODE_ROWS
+    )
+    for path in (su, mh):
+        run(path)
+    program = Program.objects.get()
+    body = api_client.get(f"/api/v1/programs/{program.slug}/").json()
+    shown = program_signs(Program.objects.for_listing().get())
+    assert [(s["sign"], s["details"], s["sources"]) for s in body["signs"]] == [
+        (s.sign, s.details, s.sources) for s in shown
+    ]
+    assert body["provenance"]["directory_editions"] == [
+        record.source for record in DirectoryRecord.objects.filter(program=program)
+    ]
+    assert len(body["provenance"]["directory_editions"]) == 2
