@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from matching.intake import Format, Goal, Intake, Severity
+from programs.attached import terms
 from programs.models import Condition, Program
 from programs.schedule import TimeOfDay, session_band
 
@@ -185,7 +186,7 @@ class ConditionsRule(BaseRule):
     def judge(
         self, role: Role, intake: Intake, program: Program, context: Context
     ) -> tuple[CriterionResult, ...]:
-        treated = {condition.slug for condition in program.conditions.all()}
+        treated = {condition.slug for condition in terms(program, "conditions")}
         main, others = intake.conditions[0], intake.conditions[1:]
         main_share = MAIN_CONCERN_SHARE if others else 1.0
         other_share = (1.0 - main_share) / len(others) if others else 0.0
@@ -238,7 +239,7 @@ def needs_dual_diagnosis_care(intake: Intake, vocabulary: Vocabulary) -> bool:
 
 def treats_dual_diagnosis(program: Program) -> bool:
     """Lists co-occurring care, or treats both a mental-health and a substance-use condition."""
-    categories = {condition.category for condition in program.conditions.all()}
+    categories = {condition.category for condition in terms(program, "conditions")}
     both = {Condition.Category.MENTAL_HEALTH, Condition.Category.SUBSTANCE_USE}
     return Condition.Category.CO_OCCURRING in categories or both <= categories
 
@@ -280,7 +281,7 @@ class TherapiesRule(BaseRule):
     def judge(
         self, role: Role, intake: Intake, program: Program, context: Context
     ) -> tuple[CriterionResult, ...]:
-        offered = {modality.slug: modality for modality in program.modalities.all()}
+        offered = {modality.slug: modality for modality in terms(program, "modalities")}
         have = [offered[slug] for slug in intake.therapies if slug in offered]
         missing = _labels(context, "modality", [s for s in intake.therapies if s not in offered])
         return self.split(
@@ -318,7 +319,7 @@ def goal_met(goal: str, program: Program) -> bool:
         return program.offers_virtual or bool(bands & {TimeOfDay.EVENING, TimeOfDay.WEEKEND})
     if goal == Goal.STEP_DOWN and program.offers_php:
         return True
-    services = {modality.slug for modality in program.modalities.all()}
+    services = {modality.slug for modality in terms(program, "modalities")}
     return bool(services & set(GOAL_SERVICES.get(goal, ())))
 
 
@@ -463,7 +464,7 @@ class PopulationsRule(BaseRule):
     def judge(
         self, role: Role, intake: Intake, program: Program, context: Context
     ) -> tuple[CriterionResult, ...]:
-        served = {population.slug for population in program.populations.all()}
+        served = {population.slug for population in terms(program, "populations")}
         have = _labels(context, "population", [s for s in intake.populations if s in served])
         missing = _labels(context, "population", [s for s in intake.populations if s not in served])
         return self.split(
@@ -513,7 +514,7 @@ class InsuranceRule(BaseRule):
         self, role: Role, intake: Intake, program: Program, context: Context
     ) -> tuple[CriterionResult, ...]:
         plan = intake.insurance
-        listed = {insurance.slug: insurance for insurance in program.insurance.all()}
+        listed = {insurance.slug: insurance for insurance in terms(program, "insurance")}
         # The other-level listings this programme has ("check your plan"), in vocabulary order.
         others = [
             listed[slug]
@@ -568,7 +569,7 @@ class LanguageRule(BaseRule):
         self, role: Role, intake: Intake, program: Program, context: Context
     ) -> tuple[CriterionResult, ...]:
         label = context.vocabulary.label("language", intake.language)
-        if any(language.slug == intake.language for language in program.languages.all()):
+        if any(language.slug == intake.language for language in terms(program, "languages")):
             text = _("Sessions in %(language)s") % {"language": label}
             return self.reason(role, text, earned=1.0, met=True)
         text = _("No sessions listed in %(language)s") % {"language": label}

@@ -18,6 +18,7 @@ from matching.intake import Format, Intake
 from matching.rules import Vocabulary, insurance_cover
 from matching.rules_sql import RANK_COLUMNS, SqlContext, choose, has, rank_columns
 from matching.screening import PLANS, ListPlan
+from programs.attached import attach_terms
 from programs.levels import Level
 from programs.models import (
     SEARCH_COVERED,
@@ -248,7 +249,22 @@ def page_relations(intake: Intake) -> list[str]:
     return relations
 
 
-def programs_for_page(*, ids: list[int], relations: list[str]) -> dict[int, Program]:
-    """The programmes on a page with ``relations`` prefetched, by id."""
-    programs = Program.objects.filter(pk__in=ids).prefetch_related(*relations)
+def programs_for_page(
+    *, ids: list[int], relations: list[str], vocabulary: Vocabulary | None = None
+) -> dict[int, Program]:
+    """The programmes on a page with ``relations`` loaded, by id.
+
+    Sites and sessions are prefetched; vocabulary terms are attached from the vocabulary
+    copy (``programs.attached``: one query of link ids for all of them, no object per link)
+    and read back with ``programs.attached.terms``.
+    """
+    vocabulary = vocabulary or vocabulary_load()
+    rows = [relation for relation in relations if relation not in VOCABULARY_RELATIONS]
+    programs = list(Program.objects.filter(pk__in=ids).prefetch_related(*rows))
+    attach_terms(
+        programs,
+        relations=[relation for relation in relations if relation in VOCABULARY_RELATIONS],
+        known=vocabulary.terms,
+        reread=lambda: vocabulary_read().terms,
+    )
     return {program.pk: program for program in programs}

@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from programs import levels as care_levels
+from programs.attached import terms
 from programs.models import Modality, Program, WeeklySession
 from programs.schedule import TimeOfDay, session_band
 from programs.selectors import ProgramDetail
@@ -17,11 +18,24 @@ from programs.signs import Sign, program_signs
 CLOCK_FORMAT = "%H:%M"  # times of day as sent (``ClockTimeField``)
 
 
+class TermListSerializer(serializers.ListSerializer):
+    """A programme's terms of one relation: attached ones when loaded so (a match's page,
+    ``programs.attached``), else the relation's ``.all()``."""
+
+    def get_attribute(self, instance: Any) -> Any:
+        if isinstance(instance, Program) and len(self.source_attrs) == 1:
+            return terms(instance, self.source_attrs[0])
+        return super().get_attribute(instance)
+
+
 class TermSerializer(serializers.Serializer):
     """A vocabulary term: the stable slug to send back, and a label to show."""
 
     slug = serializers.SlugField(read_only=True)
     label = serializers.CharField(source="name", read_only=True)
+
+    class Meta:
+        list_serializer_class = TermListSerializer
 
 
 class ModalityTermSerializer(TermSerializer):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from programs import signs
+from programs.attached import terms
 from programs.forms import CheckboxOption
 from programs.geo import Place, distance_miles
 from programs.models import Location, Modality, Program, WeeklySession
@@ -107,8 +108,8 @@ class ProgramCard:
 @register.simple_tag
 def program_card(program: Program, place: Place | None = None) -> ProgramCard:
     """A result card's facts from the prefetched relations, so the template only prints them."""
-    conditions = [term.name for term in program.conditions.all()]
-    insurance = [term.name for term in program.insurance.all()]
+    conditions = [term.name for term in terms(program, "conditions")]
+    insurance = [term.name for term in terms(program, "insurance")]
     distance = getattr(program, "distance_miles", None)
     return ProgramCard(
         location=card_location(program, place),
