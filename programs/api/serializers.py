@@ -8,6 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from iopfinder.api_serializers import FlatSerializer
 from programs import levels as care_levels
 from programs.attached import terms
 from programs.models import Modality, Program, WeeklySession
@@ -28,7 +29,7 @@ class TermListSerializer(serializers.ListSerializer):
         return super().get_attribute(instance)
 
 
-class TermSerializer(serializers.Serializer):
+class TermSerializer(FlatSerializer):
     """A vocabulary term: the stable slug to send back, and a label to show."""
 
     slug = serializers.SlugField(read_only=True)
@@ -71,13 +72,13 @@ class MilesField(serializers.FloatField):
         return round(float(value), 1)
 
 
-class LocationSummarySerializer(serializers.Serializer):
+class LocationSummarySerializer(FlatSerializer):
     city = serializers.CharField(read_only=True)
     state = serializers.CharField(read_only=True)
     zip_code = serializers.CharField(read_only=True)
 
 
-class LevelSerializer(serializers.Serializer):
+class LevelSerializer(FlatSerializer):
     """One level of care a programme offers (``programs.levels``)."""
 
     code = serializers.ChoiceField(choices=care_levels.CODES, read_only=True)
@@ -88,7 +89,7 @@ class LevelSerializer(serializers.Serializer):
     description = serializers.CharField(read_only=True, help_text="What it means, in plain words.")
 
 
-class ProgramIdentitySerializer(serializers.Serializer):
+class ProgramIdentitySerializer(FlatSerializer):
     """What every view of a programme starts with."""
 
     slug = serializers.SlugField(read_only=True)
