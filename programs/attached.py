@@ -1,10 +1,11 @@
-"""A page of programmes' vocabulary terms, attached without a model object per link.
+"""A page of programmes' related rows and terms, attached without Django's prefetching.
 
-``prefetch_related`` builds a queryset per programme and relation and a new term object
-per link: for a page of 25 results that was ~500 objects and most of a match's Python time.
-``attach_terms`` reads the link rows of every relation as id pairs in one query and takes
-the term objects from the per-process vocabulary copy; ``terms`` reads them back, or asks
-the database for a programme loaded elsewhere (so every caller works either way).
+``prefetch_related`` builds a queryset per programme and relation and, for a vocabulary, a
+new term object per link: for a page of 25 results that was ~600 objects and most of a
+match's Python time. Here each programme carries plain lists: its sites and sessions (one
+query each) and its terms of every vocabulary (one query of link ids for all of them; the
+term objects come from the per-process vocabulary copy). ``related`` reads them back, or
+asks the database for a programme loaded elsewhere, so every caller works either way.
 """
 
 from __future__ import annotations
@@ -16,16 +17,39 @@ from django.db.models import IntegerField, Value
 
 from programs.models import Program
 
-# The attribute a programme carries its attached terms in: {relation: [term, ...]}.
-ATTRIBUTE = "attached_terms"
+# The attribute a programme carries its attached lists in: {relation: [row or term, ...]}.
+ATTRIBUTE = "attached_related"
 
 
-def terms(program: Program, relation: str) -> list[Any]:
-    """The programme's terms of ``relation`` in the vocabulary's order, as ``.all()`` gives."""
+def related(program: Program, relation: str) -> list[Any]:
+    """The programme's ``relation`` (sites, sessions, a vocabulary) as ``.all()`` orders it."""
     attached = getattr(program, ATTRIBUTE, None)
     if attached is not None and relation in attached:
         return attached[relation]
     return list(getattr(program, relation).all())
+
+
+def _attached(program: Program) -> dict[str, list[Any]]:
+    attached = getattr(program, ATTRIBUTE, None)
+    if attached is None:
+        attached = {}
+        setattr(program, ATTRIBUTE, attached)
+    return attached
+
+
+def attach_rows(programs: Sequence[Program], *, relations: Iterable[str]) -> None:
+    """Give each programme its rows of every one of ``relations`` (sites, sessions): one
+    query per relation, in the related model's own order, each row's programme set."""
+    by_pk = {program.pk: program for program in programs}
+    for relation in relations:
+        for program in programs:
+            _attached(program)[relation] = []
+        if not programs:
+            continue
+        model = Program._meta.get_field(relation).related_model
+        for row in model.objects.filter(program_id__in=list(by_pk)):
+            row.program = by_pk[row.program_id]  # in hand already: no query per row
+            _attached(row.program)[relation].append(row)
 
 
 def attach_terms(
@@ -43,7 +67,7 @@ def attach_terms(
     """
     relations = list(relations)
     for program in programs:
-        setattr(program, ATTRIBUTE, {relation: [] for relation in relations})
+        _attached(program).update({relation: [] for relation in relations})
     if not programs or not relations:
         return
     ids = [program.pk for program in programs]
@@ -60,7 +84,7 @@ def attach_terms(
     links = list(parts[0].union(*parts[1:], all=True)) if len(parts) > 1 else list(parts[0])
     if any(term not in known.get(relations[index], {}) for index, _, term in links):
         known = reread()
-    by_pk = {program.pk: getattr(program, ATTRIBUTE) for program in programs}
+    by_pk = {program.pk: _attached(program) for program in programs}
     for index, relation in enumerate(relations):
         position = {pk: place for place, pk in enumerate(known.get(relation, {}))}
         chosen = sorted(

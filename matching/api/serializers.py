@@ -9,6 +9,7 @@ between answers. Unknown keys are an error, never ignored.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cached_property
 from typing import Any
 
 from django import forms
@@ -23,6 +24,7 @@ from iopfinder.api_serializers import FlatSerializer
 from matching.forms import FREQUENCY, GAD7_ITEMS, PHQ9_ITEMS, IntakeForm
 from matching.intake import Format, Goal, Intake, Severity, SuicideBehavior
 from matching.rules import Role
+from matching.rules import Vocabulary as RuleVocabulary
 from matching.screening import Level, LevelOfCare
 from matching.selectors import vocabulary_load
 from matching.validation import RETIRED_NAMES, SAFETY_REQUIRED, IntakeInvalid, intake_build
@@ -93,14 +95,18 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
-def _unknown_slugs(relation: str, slugs: list[str], kind: str | None = None) -> list[str]:
+def _unknown_slugs(
+    field: serializers.Field, relation: str, slugs: list[str], kind: str | None = None
+) -> list[str]:
     """The slugs that are not terms of the vocabulary (of ``kind`` when given).
 
-    Read from the per-process vocabulary copy the match itself uses (no query).
+    Read from the per-process vocabulary copy the match itself uses (no query), taken once
+    per request by the intake serializer.
     """
+    vocabulary = getattr(field.root, "vocabulary", None) or vocabulary_load()
     known = {
         term.slug
-        for term in vocabulary_load().terms[relation].values()
+        for term in vocabulary.terms[relation].values()
         if kind is None or term.kind == kind
     }
     return [slug for slug in slugs if slug not in known]
@@ -118,7 +124,7 @@ class SlugListField(serializers.ListField):
 
     def run_validation(self, data: Any = serializers.empty) -> list[str]:
         slugs = super().run_validation(data)
-        unknown = _unknown_slugs(self.relation, slugs, self.kind)
+        unknown = _unknown_slugs(self, self.relation, slugs, self.kind)
         if unknown:
             # The questionnaire's message for each unknown term.
             raise serializers.ValidationError(
@@ -137,7 +143,7 @@ class SlugField(StrictCharField):
     def run_validation(self, data: Any = serializers.empty) -> str:
         # After the text checks (null characters, length), before looking the term up.
         slug = super().run_validation(data)
-        if slug and _unknown_slugs(self.relation, [slug]):
+        if slug and _unknown_slugs(self, self.relation, [slug]):
             raise serializers.ValidationError(_("Choose one of the options."))
         return slug
 
@@ -288,6 +294,11 @@ class IntakeRequestSerializer(serializers.Serializer):
         required=False,
         help_text="Which page of results (25 a page), from 1; `has_next` says if there is more.",
     )
+
+    @cached_property
+    def vocabulary(self) -> RuleVocabulary:
+        """The vocabulary copy the slug fields check against (one look-up per request)."""
+        return vocabulary_load()
 
     def to_internal_value(self, data: Any) -> dict[str, Any]:
         if not isinstance(data, Mapping):

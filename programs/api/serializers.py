@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from iopfinder.api_serializers import FlatSerializer
 from programs import levels as care_levels
-from programs.attached import terms
+from programs.attached import related
 from programs.models import Modality, Program, WeeklySession
 from programs.schedule import TimeOfDay, session_band
 from programs.selectors import ProgramDetail
@@ -19,13 +19,13 @@ from programs.signs import Sign, program_signs
 CLOCK_FORMAT = "%H:%M"  # times of day as sent (``ClockTimeField``)
 
 
-class TermListSerializer(serializers.ListSerializer):
-    """A programme's terms of one relation: attached ones when loaded so (a match's page,
-    ``programs.attached``), else the relation's ``.all()``."""
+class RelatedListSerializer(serializers.ListSerializer):
+    """A programme's sites or terms of one relation: the attached list when loaded so (a
+    match's page, ``programs.attached``), else the relation's ``.all()``."""
 
     def get_attribute(self, instance: Any) -> Any:
         if isinstance(instance, Program) and len(self.source_attrs) == 1:
-            return terms(instance, self.source_attrs[0])
+            return related(instance, self.source_attrs[0])
         return super().get_attribute(instance)
 
 
@@ -36,7 +36,7 @@ class TermSerializer(FlatSerializer):
     label = serializers.CharField(source="name", read_only=True)
 
     class Meta:
-        list_serializer_class = TermListSerializer
+        list_serializer_class = RelatedListSerializer
 
 
 class ModalityTermSerializer(TermSerializer):
@@ -76,6 +76,9 @@ class LocationSummarySerializer(FlatSerializer):
     city = serializers.CharField(read_only=True)
     state = serializers.CharField(read_only=True)
     zip_code = serializers.CharField(read_only=True)
+
+    class Meta:
+        list_serializer_class = RelatedListSerializer
 
 
 class LevelSerializer(FlatSerializer):

@@ -4,7 +4,7 @@ import pytest
 
 from matching.selectors import vocabulary_load
 from matching.services import match_programs
-from programs.attached import terms
+from programs.attached import related
 from programs.models import Condition, Insurance
 from programs.services import program_search_refresh
 from tests.factories import LocationFactory, ProgramFactory
@@ -57,7 +57,7 @@ def test_a_term_added_since_the_copy_shows_on_the_page(db):
     Condition.objects.bulk_create([Condition(slug="gambling", name="Gambling", sort_order=0)])
     program.conditions.add(Condition.objects.get(slug="gambling"))
     result = match_programs(intake=make_intake())
-    assert [term.name for term in terms(result.results[0].program, "conditions")] == [
+    assert [term.name for term in related(result.results[0].program, "conditions")] == [
         term.name for term in program.conditions.all()
     ]
-    assert "Gambling" in [term.name for term in terms(result.results[0].program, "conditions")]
+    assert "Gambling" in [term.name for term in related(result.results[0].program, "conditions")]

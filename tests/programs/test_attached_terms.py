@@ -3,7 +3,7 @@
 import pytest
 
 from matching.selectors import programs_for_page, vocabulary_load
-from programs.attached import terms
+from programs.attached import related
 from programs.models import VOCABULARY_RELATIONS, Program
 from tests.factories import LocationFactory, ProgramFactory
 
@@ -34,7 +34,7 @@ def test_attached_terms_are_the_relations_in_the_vocabulary_order(
         page = programs_for_page(ids=ids, relations=["locations", "sessions", *RELATIONS])
     for program in Program.objects.filter(pk__in=ids):
         for relation in RELATIONS:
-            assert [term.slug for term in terms(page[program.pk], relation)] == [
+            assert [term.slug for term in related(page[program.pk], relation)] == [
                 term.slug for term in getattr(program, relation).all()
             ], relation
 
@@ -42,5 +42,5 @@ def test_attached_terms_are_the_relations_in_the_vocabulary_order(
 def test_terms_of_a_programme_loaded_elsewhere_are_read_from_the_database():
     program = ProgramFactory(conditions=["depression", "anxiety"])
     fresh = Program.objects.get(pk=program.pk)
-    assert terms(fresh, "conditions") == list(program.conditions.all())
+    assert related(fresh, "conditions") == list(program.conditions.all())
     assert set(VOCABULARY_RELATIONS) >= set(RELATIONS)
