@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from matching.intake import Format, Goal, Intake, Severity
-from programs.attached import related
+from programs.attached import PlainTerm, plain_terms, related
 from programs.models import Condition, Program
 from programs.schedule import TimeOfDay, session_band
 
@@ -85,6 +85,12 @@ class Vocabulary:
 
     def label(self, kind: str, slug: str) -> str:
         return self.labels.get(kind, {}).get(slug, slug)
+
+    @functools.cached_property
+    def plain_terms(self) -> dict[str, dict[int, PlainTerm]]:
+        """``terms`` with their fields read once, for attaching to a page of results (the copy
+        is kept per language, so each name is in the language it is shown in)."""
+        return plain_terms(self.terms)
 
     @functools.cached_property
     def condition_categories(self) -> dict[str, str]:

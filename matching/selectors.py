@@ -276,7 +276,7 @@ def programs_for_page(
     attach_terms(
         programs,
         relations=[relation for relation in relations if relation in VOCABULARY_RELATIONS],
-        known=vocabulary.terms,
-        reread=lambda: vocabulary_read().terms,
+        known=vocabulary.plain_terms,
+        reread=lambda: vocabulary_read().plain_terms,
     )
     return {program.pk: program for program in programs}

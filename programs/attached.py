@@ -11,6 +11,7 @@ asks the database for a programme loaded elsewhere, so every caller works either
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import IntegerField, Value
@@ -19,6 +20,51 @@ from programs.models import Program
 
 # The attribute a programme carries its attached lists in: {relation: [row or term, ...]}.
 ATTRIBUTE = "attached_related"
+
+
+@dataclass(frozen=True)
+class PlainTerm:
+    """A vocabulary term's fields, read once: its name in the language it was read in.
+
+    A term model's ``name`` is looked up per language on every read (django-modeltranslation);
+    a page of results reads ~300 names. What a vocabulary lacks is blank (a condition has no
+    ``kind``, an insurer no ``category``).
+    """
+
+    pk: int
+    slug: str
+    name: str
+    description: str = ""
+    category: str = ""
+    kind: str = ""
+    abbreviation: str = ""
+
+    @classmethod
+    def of(cls, term: Any) -> PlainTerm:
+        return cls(
+            pk=term.pk,
+            slug=term.slug,
+            name=term.name,
+            description=term.description,
+            category=getattr(term, "category", ""),
+            kind=getattr(term, "kind", ""),
+            abbreviation=getattr(term, "abbreviation", ""),
+        )
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def plain_terms(terms: Mapping[str, Mapping[int, Any]]) -> dict[str, dict[int, PlainTerm]]:
+    """Every term of ``terms`` (by relation and id, in order) as a ``PlainTerm``."""
+    return {
+        relation: {pk: PlainTerm.of(term) for pk, term in by_pk.items()}
+        for relation, by_pk in terms.items()
+    }
 
 
 def related(program: Program, relation: str) -> list[Any]:

@@ -44,3 +44,20 @@ def test_terms_of_a_programme_loaded_elsewhere_are_read_from_the_database():
     fresh = Program.objects.get(pk=program.pk)
     assert related(fresh, "conditions") == list(program.conditions.all())
     assert set(VOCABULARY_RELATIONS) >= set(RELATIONS)
+
+
+def test_attached_terms_carry_the_name_in_the_language_shown():
+    from django.utils import translation
+
+    program = ProgramFactory(conditions=["depression"], insurance=["self-pay"])
+    LocationFactory(program=program)
+    for language in ("en", "es"):
+        with translation.override(language):
+            page = programs_for_page(
+                ids=[program.pk], relations=["conditions", "insurance"], vocabulary=None
+            )
+            fresh = Program.objects.get(pk=program.pk)
+            for relation in ("conditions", "insurance"):
+                assert [str(term) for term in related(page[program.pk], relation)] == [
+                    term.name for term in getattr(fresh, relation).all()
+                ]
