@@ -151,10 +151,11 @@ def match_candidates(
     """One row per programme that fits, with ``distance`` to its nearest site in range.
 
     ``distance`` is NULL for a programme found as virtual care only; None without a place.
-    Each way of reaching programmes is its own query (so each uses its own index) and the
-    rows are folded to the nearest one per programme with a window, which both databases
-    run over the few thousand rows found without sorting or grouping by every column.
-    Virtual care alone needs no folding (one row per programme and state).
+    Each way of reaching programmes is its own query (so each uses its own index). The
+    sites in range are folded to the nearest one per programme with a window, which both
+    databases run over the rows found without sorting or grouping by every column; a
+    programme's virtual row is already unique (one per state it is licensed in), so with
+    both ways the virtual rows only add the programmes no site brought.
     """
     ways = match_reach(intake=intake, context=context, levels=levels)
     if ways is None:
@@ -174,12 +175,21 @@ def match_candidates(
         sql = f"SELECT {columns}, distance FROM ({parts[0]}) AS found"  # noqa: S608
         return Candidates(sql=sql, params=tuple(params))
     # Safe to format: only column names and Django's compiled SQL; values stay parameters.
-    sql = (
+    nearest = (
         f"SELECT {columns}, distance FROM ("  # noqa: S608
         f"SELECT {columns}, distance, ROW_NUMBER() OVER (PARTITION BY program_id "
-        "ORDER BY CASE WHEN distance IS NULL THEN 1 ELSE 0 END, distance) AS nearest "
-        f"FROM ({' UNION ALL '.join(parts)}) AS found"
+        f"ORDER BY distance) AS nearest FROM ({parts[0]}) AS found"
         ") AS folded WHERE nearest = 1"
+    )
+    if len(parts) == 1:  # in person only (``match_reach`` lists the sites' way first)
+        return Candidates(sql=nearest, params=tuple(params))
+    # Either way: the nearest site of each programme in range, then the virtual rows of
+    # the programmes with none (only the sites need folding; a programme's virtual row
+    # is unique in the seeker's state).
+    sql = (
+        f"WITH near AS ({nearest}) SELECT {columns}, distance FROM near UNION ALL "  # noqa: S608
+        f"SELECT {columns}, distance FROM ({parts[1]}) AS virtual_found "
+        "WHERE program_id NOT IN (SELECT program_id FROM near)"
     )
     return Candidates(sql=sql, params=tuple(params))
 
