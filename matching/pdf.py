@@ -20,6 +20,7 @@ from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer
 
 from matching.services import MatchResult, ProgramMatch
+from programs.attached import related
 from programs.levels import plain_words
 from programs.models import Program
 from programs.templatetags.programs_tags import miles, schedule_summary
@@ -107,10 +108,10 @@ def program_block(
                     )
                     if part
                 )
-                for loc in program.locations.all()
+                for loc in related(program, "locations")
             ),
         ),
-        (_("Insurance"), ", ".join(term.name for term in program.insurance.all())),
+        (_("Insurance"), ", ".join(term.name for term in related(program, "insurance"))),
         (_("How to start"), program.intake_notes),
     ]
     flow.extend(pdf_fact(label, value) for label, value in facts if value)

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from matching.intake import Format, Goal, Intake, Severity
+from programs.attached import PlainTerm, plain_terms, related
 from programs.models import Condition, Program
 from programs.schedule import TimeOfDay, session_band
 
@@ -84,6 +85,12 @@ class Vocabulary:
 
     def label(self, kind: str, slug: str) -> str:
         return self.labels.get(kind, {}).get(slug, slug)
+
+    @functools.cached_property
+    def plain_terms(self) -> dict[str, dict[int, PlainTerm]]:
+        """``terms`` with their fields read once, for attaching to a page of results (the copy
+        is kept per language, so each name is in the language it is shown in)."""
+        return plain_terms(self.terms)
 
     @functools.cached_property
     def condition_categories(self) -> dict[str, str]:
@@ -185,7 +192,7 @@ class ConditionsRule(BaseRule):
     def judge(
         self, role: Role, intake: Intake, program: Program, context: Context
     ) -> tuple[CriterionResult, ...]:
-        treated = {condition.slug for condition in program.conditions.all()}
+        treated = {condition.slug for condition in related(program, "conditions")}
         main, others = intake.conditions[0], intake.conditions[1:]
         main_share = MAIN_CONCERN_SHARE if others else 1.0
         other_share = (1.0 - main_share) / len(others) if others else 0.0
@@ -238,7 +245,7 @@ def needs_dual_diagnosis_care(intake: Intake, vocabulary: Vocabulary) -> bool:
 
 def treats_dual_diagnosis(program: Program) -> bool:
     """Lists co-occurring care, or treats both a mental-health and a substance-use condition."""
-    categories = {condition.category for condition in program.conditions.all()}
+    categories = {condition.category for condition in related(program, "conditions")}
     both = {Condition.Category.MENTAL_HEALTH, Condition.Category.SUBSTANCE_USE}
     return Condition.Category.CO_OCCURRING in categories or both <= categories
 
@@ -280,7 +287,7 @@ class TherapiesRule(BaseRule):
     def judge(
         self, role: Role, intake: Intake, program: Program, context: Context
     ) -> tuple[CriterionResult, ...]:
-        offered = {modality.slug: modality for modality in program.modalities.all()}
+        offered = {modality.slug: modality for modality in related(program, "modalities")}
         have = [offered[slug] for slug in intake.therapies if slug in offered]
         missing = _labels(context, "modality", [s for s in intake.therapies if s not in offered])
         return self.split(
@@ -314,11 +321,11 @@ GOAL_SERVICES: dict[str, tuple[str, ...]] = {
 def goal_met(goal: str, program: Program) -> bool:
     """Whether a programme offers what a goal needs (pure; uses prefetched relations)."""
     if goal == Goal.KEEP_WORKING:
-        bands = {session_band(s.weekday, s.start_time) for s in program.sessions.all()}
+        bands = {session_band(s.weekday, s.start_time) for s in related(program, "sessions")}
         return program.offers_virtual or bool(bands & {TimeOfDay.EVENING, TimeOfDay.WEEKEND})
     if goal == Goal.STEP_DOWN and program.offers_php:
         return True
-    services = {modality.slug for modality in program.modalities.all()}
+    services = {modality.slug for modality in related(program, "modalities")}
     return bool(services & set(GOAL_SERVICES.get(goal, ())))
 
 
@@ -371,7 +378,7 @@ def schedule_days(program: Program, availability: Iterable[str]) -> tuple[int, i
     wanted = set(availability)
     days: set[int] = set()
     fitting: set[int] = set()
-    for session in program.sessions.all():
+    for session in related(program, "sessions"):
         days.add(session.weekday)
         if session_band(session.weekday, session.start_time) in wanted:
             fitting.add(session.weekday)
@@ -396,7 +403,7 @@ class ScheduleRule(BaseRule):
                 earned=SCHEDULE_UNKNOWN_SHARE,
                 met=None,
             )
-        bands = {session_band(s.weekday, s.start_time) for s in program.sessions.all()}
+        bands = {session_band(s.weekday, s.start_time) for s in related(program, "sessions")}
         if fit == days:
             times = [
                 _band_words(b) for b in TimeOfDay.values if b in bands & {*intake.availability}
@@ -463,7 +470,7 @@ class PopulationsRule(BaseRule):
     def judge(
         self, role: Role, intake: Intake, program: Program, context: Context
     ) -> tuple[CriterionResult, ...]:
-        served = {population.slug for population in program.populations.all()}
+        served = {population.slug for population in related(program, "populations")}
         have = _labels(context, "population", [s for s in intake.populations if s in served])
         missing = _labels(context, "population", [s for s in intake.populations if s not in served])
         return self.split(
@@ -513,7 +520,7 @@ class InsuranceRule(BaseRule):
         self, role: Role, intake: Intake, program: Program, context: Context
     ) -> tuple[CriterionResult, ...]:
         plan = intake.insurance
-        listed = {insurance.slug: insurance for insurance in program.insurance.all()}
+        listed = {insurance.slug: insurance for insurance in related(program, "insurance")}
         # The other-level listings this programme has ("check your plan"), in vocabulary order.
         others = [
             listed[slug]
@@ -568,7 +575,7 @@ class LanguageRule(BaseRule):
         self, role: Role, intake: Intake, program: Program, context: Context
     ) -> tuple[CriterionResult, ...]:
         label = context.vocabulary.label("language", intake.language)
-        if any(language.slug == intake.language for language in program.languages.all()):
+        if any(language.slug == intake.language for language in related(program, "languages")):
             text = _("Sessions in %(language)s") % {"language": label}
             return self.reason(role, text, earned=1.0, met=True)
         text = _("No sessions listed in %(language)s") % {"language": label}

@@ -99,7 +99,9 @@ def match_programs(
         plan=level.plan,
     )
     programs = programs_for_page(
-        ids=[row.program_id for row in ranked.rows], relations=page_relations(intake)
+        ids=[row.program_id for row in ranked.rows],
+        relations=page_relations(intake),
+        vocabulary=vocabulary,
     )
     results = []
     groups = level.plan.groups if level.plan else ()

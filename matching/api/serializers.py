@@ -9,6 +9,7 @@ between answers. Unknown keys are an error, never ignored.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cached_property
 from typing import Any
 
 from django import forms
@@ -19,15 +20,18 @@ from rest_framework import serializers
 from rest_framework.fields import SkipField
 
 from iopfinder.api_errors import NON_FIELD_ERRORS
+from iopfinder.api_serializers import FlatSerializer
 from matching.forms import FREQUENCY, GAD7_ITEMS, PHQ9_ITEMS, IntakeForm
 from matching.intake import Format, Goal, Intake, Severity, SuicideBehavior
 from matching.rules import Role
+from matching.rules import Vocabulary as RuleVocabulary
 from matching.screening import Level, LevelOfCare
+from matching.selectors import vocabulary_load
 from matching.validation import RETIRED_NAMES, SAFETY_REQUIRED, IntakeInvalid, intake_build
 from programs import levels as care_levels
 from programs.api.serializers import MilesField, ProgramSummarySerializer
 from programs.filters import PlaceField
-from programs.models import Condition, Insurance, Language, Modality, Population, Vocabulary
+from programs.models import Modality, Vocabulary
 from programs.schedule import TimeOfDay
 
 FORM_FIELDS = IntakeForm.base_fields
@@ -91,25 +95,36 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
-def _known_slugs(queryset: Any, slugs: list[str]) -> list[str]:
-    """One query for all the slugs: the ones that are not in the vocabulary."""
-    known = set(queryset.filter(slug__in=slugs).values_list("slug", flat=True))
+def _unknown_slugs(
+    field: serializers.Field, relation: str, slugs: list[str], kind: str | None = None
+) -> list[str]:
+    """The slugs that are not terms of the vocabulary (of ``kind`` when given).
+
+    Read from the per-process vocabulary copy the match itself uses (no query), taken once
+    per request by the intake serializer.
+    """
+    vocabulary = getattr(field.root, "vocabulary", None) or vocabulary_load()
+    known = {
+        term.slug
+        for term in vocabulary.terms[relation].values()
+        if kind is None or term.kind == kind
+    }
     return [slug for slug in slugs if slug not in known]
 
 
 class SlugListField(serializers.ListField):
     """Vocabulary terms by slug, each checked to exist."""
 
-    def __init__(self, queryset: Any, **kwargs: Any) -> None:
+    def __init__(self, relation: str, *, kind: str | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("default", list)
         super().__init__(
             child=StrictCharField(max_length=SLUG_MAX_LENGTH), max_length=MAX_TERMS, **kwargs
         )
-        self.queryset = queryset
+        self.relation, self.kind = relation, kind
 
     def run_validation(self, data: Any = serializers.empty) -> list[str]:
         slugs = super().run_validation(data)
-        unknown = _known_slugs(self.queryset, slugs)
+        unknown = _unknown_slugs(self, self.relation, slugs, self.kind)
         if unknown:
             # The questionnaire's message for each unknown term.
             raise serializers.ValidationError(
@@ -121,14 +136,14 @@ class SlugListField(serializers.ListField):
 class SlugField(StrictCharField):
     """One vocabulary term by slug, or blank."""
 
-    def __init__(self, queryset: Any, **kwargs: Any) -> None:
+    def __init__(self, relation: str, **kwargs: Any) -> None:
         super().__init__(max_length=SLUG_MAX_LENGTH, allow_blank=True, default="", **kwargs)
-        self.queryset = queryset
+        self.relation = relation
 
     def run_validation(self, data: Any = serializers.empty) -> str:
-        # After the text checks (null characters, length), before the one query.
+        # After the text checks (null characters, length), before looking the term up.
         slug = super().run_validation(data)
-        if slug and _known_slugs(self.queryset, [slug]):
+        if slug and _unknown_slugs(self, self.relation, [slug]):
             raise serializers.ValidationError(_("Choose one of the options."))
         return slug
 
@@ -198,7 +213,7 @@ class IntakeRequestSerializer(serializers.Serializer):
     """A seeker's answers, as the questionnaire asks them; vocabulary terms by slug."""
 
     conditions = SlugListField(
-        Condition.objects.all(),
+        "conditions",
         help_text="Condition slugs; the first is the main concern.",
         min_length=1,
         default=serializers.empty,
@@ -246,7 +261,8 @@ class IntakeRequestSerializer(serializers.Serializer):
         child=serializers.ChoiceField(choices=Goal.choices), default=list, max_length=MAX_TERMS
     )
     therapies = SlugListField(
-        Modality.objects.filter(kind=Modality.Kind.THERAPY),
+        "modalities",
+        kind=Modality.Kind.THERAPY,
         help_text="Modality slugs of kind `therapy` they would like.",
     )
     format = serializers.ChoiceField(choices=Format.choices, default=FORM_FIELDS["format"].initial)
@@ -258,7 +274,7 @@ class IntakeRequestSerializer(serializers.Serializer):
     radius = _whole_number(
         "radius", default=FORM_FIELDS["radius"].initial, help_text="Miles they can travel."
     )
-    insurance = SlugField(Insurance.objects.all(), help_text="Insurance slug.")
+    insurance = SlugField("insurance", help_text="Insurance slug.")
     insurance_required = _flag("Only programmes that list this insurance.")
     availability = serializers.ListField(
         child=serializers.ChoiceField(choices=TimeOfDay.choices),
@@ -266,10 +282,10 @@ class IntakeRequestSerializer(serializers.Serializer):
         max_length=MAX_TERMS,
     )
     age = _whole_number("age", required=False, allow_null=True)
-    language = SlugField(Language.objects.all(), help_text="Language slug.")
+    language = SlugField("languages", help_text="Language slug.")
     language_required = _flag("Only programmes that list this language.")
     populations = SlugListField(
-        Population.objects.all(), help_text="Population slugs (programmes for a specific group)."
+        "populations", help_text="Population slugs (programmes for a specific group)."
     )
     accept_waitlist = _flag("Include programmes that are not accepting new patients now.")
     page = StrictIntegerField(
@@ -278,6 +294,11 @@ class IntakeRequestSerializer(serializers.Serializer):
         required=False,
         help_text="Which page of results (25 a page), from 1; `has_next` says if there is more.",
     )
+
+    @cached_property
+    def vocabulary(self) -> RuleVocabulary:
+        """The vocabulary copy the slug fields check against (one look-up per request)."""
+        return vocabulary_load()
 
     def to_internal_value(self, data: Any) -> dict[str, Any]:
         if not isinstance(data, Mapping):
@@ -311,13 +332,13 @@ class IntakeRequestSerializer(serializers.Serializer):
 # --- The answer ---------------------------------------------------------------------
 
 
-class ContactLinkSerializer(serializers.Serializer):
+class ContactLinkSerializer(FlatSerializer):
     kind = serializers.ChoiceField(choices=["call", "text", "chat"], read_only=True)
     label = serializers.CharField(read_only=True, help_text="What the link does, for a person.")
     href = serializers.CharField(read_only=True, help_text="A tel:, sms: or https: link.")
 
 
-class ResourceSerializer(serializers.Serializer):
+class ResourceSerializer(FlatSerializer):
     name = serializers.CharField(read_only=True)
     action = serializers.CharField(read_only=True, help_text="What to do, in a sentence.")
     contact = serializers.CharField(read_only=True, help_text="The number to call or text.")
@@ -336,7 +357,7 @@ class ScaleScoreSerializer(serializers.Serializer):
         return {"total": total, "band": band}
 
 
-class LevelOfCareSerializer(serializers.Serializer):
+class LevelOfCareSerializer(FlatSerializer):
     level = serializers.ChoiceField(choices=Level.choices, read_only=True)
     label = serializers.SerializerMethodField()
     message = serializers.CharField(read_only=True)
@@ -385,7 +406,7 @@ class LevelOfCareSerializer(serializers.Serializer):
         return ResourceSerializer(resources, many=True).data
 
 
-class ReasonSerializer(serializers.Serializer):
+class ReasonSerializer(FlatSerializer):
     criterion = serializers.CharField(read_only=True)
     met = serializers.BooleanField(
         read_only=True,
@@ -409,7 +430,7 @@ class ReasonSerializer(serializers.Serializer):
     text = serializers.CharField(read_only=True, help_text="Why, in one sentence.")
 
 
-class ProgramMatchSerializer(serializers.Serializer):
+class ProgramMatchSerializer(FlatSerializer):
     program = ProgramSummarySerializer(read_only=True)
     score = serializers.IntegerField(
         read_only=True, help_text="Share of the stated preferences' points earned, 0-100."
@@ -428,7 +449,7 @@ class ProgramMatchSerializer(serializers.Serializer):
     reasons = ReasonSerializer(many=True, read_only=True)
 
 
-class MatchResponseSerializer(serializers.Serializer):
+class MatchResponseSerializer(FlatSerializer):
     level_of_care = LevelOfCareSerializer(read_only=True)
     page = serializers.IntegerField(read_only=True, help_text="The page of results shown.")
     total = serializers.IntegerField(

@@ -8,7 +8,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from iopfinder.api_serializers import FlatSerializer
 from programs import levels as care_levels
+from programs.attached import related
 from programs.models import Modality, Program, WeeklySession
 from programs.schedule import TimeOfDay, session_band
 from programs.selectors import ProgramDetail
@@ -17,11 +19,24 @@ from programs.signs import Sign, program_signs
 CLOCK_FORMAT = "%H:%M"  # times of day as sent (``ClockTimeField``)
 
 
-class TermSerializer(serializers.Serializer):
+class RelatedListSerializer(serializers.ListSerializer):
+    """A programme's sites or terms of one relation: the attached list when loaded so (a
+    match's page, ``programs.attached``), else the relation's ``.all()``."""
+
+    def get_attribute(self, instance: Any) -> Any:
+        if isinstance(instance, Program) and len(self.source_attrs) == 1:
+            return related(instance, self.source_attrs[0])
+        return super().get_attribute(instance)
+
+
+class TermSerializer(FlatSerializer):
     """A vocabulary term: the stable slug to send back, and a label to show."""
 
     slug = serializers.SlugField(read_only=True)
     label = serializers.CharField(source="name", read_only=True)
+
+    class Meta:
+        list_serializer_class = RelatedListSerializer
 
 
 class ModalityTermSerializer(TermSerializer):
@@ -57,13 +72,16 @@ class MilesField(serializers.FloatField):
         return round(float(value), 1)
 
 
-class LocationSummarySerializer(serializers.Serializer):
+class LocationSummarySerializer(FlatSerializer):
     city = serializers.CharField(read_only=True)
     state = serializers.CharField(read_only=True)
     zip_code = serializers.CharField(read_only=True)
 
+    class Meta:
+        list_serializer_class = RelatedListSerializer
 
-class LevelSerializer(serializers.Serializer):
+
+class LevelSerializer(FlatSerializer):
     """One level of care a programme offers (``programs.levels``)."""
 
     code = serializers.ChoiceField(choices=care_levels.CODES, read_only=True)
@@ -74,7 +92,7 @@ class LevelSerializer(serializers.Serializer):
     description = serializers.CharField(read_only=True, help_text="What it means, in plain words.")
 
 
-class ProgramIdentitySerializer(serializers.Serializer):
+class ProgramIdentitySerializer(FlatSerializer):
     """What every view of a programme starts with."""
 
     slug = serializers.SlugField(read_only=True)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from programs import signs
+from programs.attached import related
 from programs.forms import CheckboxOption
 from programs.geo import Place, distance_miles
 from programs.models import Location, Modality, Program, WeeklySession
@@ -34,7 +35,7 @@ BAND_SHORT = {
 @register.simple_tag
 def schedule_summary(program: Program) -> str:
     """ "Evenings · Mon, Wed, Fri" from the programme's weekly sessions."""
-    sessions = list(program.sessions.all())
+    sessions = related(program, "sessions")
     if not sessions:
         return ""
     # Each session's band once (a result page summarises twenty programmes), in band order.
@@ -72,7 +73,7 @@ def card_location(program: Program, place: Place | None = None) -> Location | No
 
     The distance on the card is to the nearest site, so the city beside it must be that site's.
     """
-    locations = list(program.locations.all())
+    locations = related(program, "locations")
     if not place:
         return locations[0] if locations else None
     located = [loc for loc in locations if loc.has_coordinates]
@@ -107,8 +108,8 @@ class ProgramCard:
 @register.simple_tag
 def program_card(program: Program, place: Place | None = None) -> ProgramCard:
     """A result card's facts from the prefetched relations, so the template only prints them."""
-    conditions = [term.name for term in program.conditions.all()]
-    insurance = [term.name for term in program.insurance.all()]
+    conditions = [term.name for term in related(program, "conditions")]
+    insurance = [term.name for term in related(program, "insurance")]
     distance = getattr(program, "distance_miles", None)
     return ProgramCard(
         location=card_location(program, place),
@@ -125,7 +126,7 @@ def program_card(program: Program, place: Place | None = None) -> ProgramCard:
 @register.filter
 def other_sites(program: Program) -> int:
     """How many more sites the programme has besides the one shown on its card."""
-    return max(len(program.locations.all()) - 1, 0)
+    return max(len(related(program, "locations")) - 1, 0)
 
 
 @register.simple_tag

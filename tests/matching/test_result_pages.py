@@ -65,3 +65,9 @@ def test_a_bad_page_in_the_api_is_a_400_naming_it(thirty_programmes, page):
     response = APIClient().post("/api/v1/match/", body, format="json")
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["page"]
+
+
+def test_a_page_past_the_last_still_says_how_many_fit(thirty_programmes):
+    body = {"conditions": ["depression"], "location": "10001", "format": "either", **SAFE_JSON}
+    past = APIClient().post("/api/v1/match/", {**body, "page": 3}, format="json").json()
+    assert (past["page"], past["total"], past["results"], past["has_next"]) == (3, 30, [], False)

@@ -4,6 +4,7 @@ import pytest
 
 from matching.selectors import vocabulary_load
 from matching.services import match_programs
+from programs.attached import related
 from programs.models import Condition, Insurance
 from programs.services import program_search_refresh
 from tests.factories import LocationFactory, ProgramFactory
@@ -41,6 +42,22 @@ def test_a_match_reads_the_vocabularies_once_per_change(django_assert_max_num_qu
     LocationFactory(program=ProgramFactory(conditions=["depression"]))
     intake = make_intake()
     match_programs(intake=intake)
-    # The ranking, the page's programmes and their relations: no vocabulary reads.
-    with django_assert_max_num_queries(7):
+    # The ranking, the page's programmes, their sites, their sessions and the links to
+    # every vocabulary a rule reads (one query): no vocabulary reads.
+    with django_assert_max_num_queries(5):
         match_programs(intake=intake)
+
+
+def test_a_term_added_since_the_copy_shows_on_the_page(db):
+    """A link to a term the copy does not hold yet: the vocabularies are read again."""
+    program = ProgramFactory(name="Gambling IOP", conditions=["depression"])
+    LocationFactory(program=program)
+    vocabulary_load()
+    # Added without the signals that would replace the copy (as a raw import could).
+    Condition.objects.bulk_create([Condition(slug="gambling", name="Gambling", sort_order=0)])
+    program.conditions.add(Condition.objects.get(slug="gambling"))
+    result = match_programs(intake=make_intake())
+    assert [term.name for term in related(result.results[0].program, "conditions")] == [
+        term.name for term in program.conditions.all()
+    ]
+    assert "Gambling" in [term.name for term in related(result.results[0].program, "conditions")]
