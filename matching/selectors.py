@@ -29,6 +29,7 @@ from programs.models import (
 )
 from programs.querysets import haversine_miles
 from programs.search import SearchConditions
+from programs.selectors import vocabulary_terms_read
 from programs.vocabulary_cache import vocabulary_cached
 
 # The search-table columns a programme's rows share, read by the fast forms: they are equal
@@ -72,10 +73,7 @@ def vocabulary_load() -> Vocabulary:
 
 def vocabulary_read() -> Vocabulary:
     """Every vocabulary term from the database (one query per table)."""
-    terms = {
-        relation: {term.pk: term for term in model.objects.all()}
-        for relation, model in VOCABULARY_RELATIONS.items()
-    }
+    terms = vocabulary_terms_read()
     labels = {
         model._meta.model_name: {term.slug: term.name for term in terms[relation].values()}
         for relation, model in VOCABULARY_RELATIONS.items()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
@@ -11,6 +12,7 @@ from django.db.models import Count, QuerySet, Window
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 
+from programs.attached import PlainTerm, attach_rows, attach_terms, plain_terms
 from programs.filters import ProgramFilterSet
 from programs.models import (
     VOCABULARY_RELATIONS,
@@ -189,17 +191,44 @@ def program_page(
     return DirectoryPage(page=Page(rows, number, paginator), notice=notice)
 
 
+def vocabulary_plain_terms() -> dict[str, dict[int, PlainTerm]]:
+    """Every term as a ``PlainTerm`` with its name in the active language, kept like
+    ``vocabulary_terms`` (once per process and language, again after any change)."""
+    return vocabulary_cached("plain-terms", lambda: plain_terms(vocabulary_terms_read()))
+
+
+# What a result card shows (its sites, sessions, terms and signs of quality; ``for_listing``).
+CARD_ROWS = ("locations", "sessions", "directory_records")
+CARD_TERMS = ("conditions", "insurance", "modalities", "accreditations")
+
+
+def program_cards_attach(programs: Sequence[Program]) -> None:
+    """Give a page of programmes what their cards show, as plain lists (``attached.related``):
+    a query per kind of row and one for the terms of every vocabulary, whose objects come
+    from the per-process copy, instead of a queryset and a term object per link."""
+    attach_rows(programs, relations=CARD_ROWS)
+    attach_terms(
+        programs,
+        relations=CARD_TERMS,
+        known=vocabulary_plain_terms(),
+        reread=lambda: plain_terms(vocabulary_terms_read()),
+    )
+
+
 def program_directory_page(
     *, filterset: ProgramFilterSet, page: str | int | None, per_page: int
 ) -> DirectoryPage:
     """The directory's page for a valid FilterSet (the HTML page; the benchmark times it).
 
     Nearest first sorts every match anyway, so the total comes with the page; otherwise
-    it is counted apart and the page read in index order (see ``program_page``).
+    it is counted apart and the page read in index order (see ``program_page``). The
+    page's programmes get what their cards show attached (``program_cards_attach``).
     """
-    return program_page(
-        queryset=filterset.qs,
+    result = program_page(
+        queryset=filterset.qs.prefetch_related(None),
         page=page,
         per_page=per_page,
         count_with_page=filterset.place is not None,
     )
+    program_cards_attach(result.page.object_list)
+    return result

@@ -17,6 +17,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from programs.attached import related
 from programs.models import VOCABULARY_RELATIONS, DirectoryRecord, Program, Vocabulary
 
 # Therapies with strong trial evidence for the conditions IOPs treat (see docs/domain.md).
@@ -139,16 +140,16 @@ def program_signs(
     terms: Mapping[str, Sequence[Vocabulary]] | None = None,
     records: Sequence[DirectoryRecord] | None = None,
 ) -> list[ShownSign]:
-    """The signs a programme shows, from its prefetched relations (``for_listing``), or from
+    """The signs a programme shows, from its relations (attached or prefetched), or from
     its ``terms`` by relation and directory ``records`` when given (``ProgramDetail``).
 
     A sign's source is each directory edition whose own row says it; a fact no edition
     gives came from the listing's own source (our staff, a CSV, a curator's edit).
     """
     if terms is None:
-        terms = {relation: getattr(program, relation).all() for relation in SIGN_RELATIONS}
+        terms = {relation: related(program, relation) for relation in SIGN_RELATIONS}
     if records is None:
-        records = program.directory_records.all()
+        records = related(program, "directory_records")
     editions = _edition_terms(records)
     shown = []
     for sign, definition in DEFINITIONS.items():
