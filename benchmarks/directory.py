@@ -6,7 +6,7 @@
     .venv/bin/python benchmarks/directory.py --keep postgres://postgres@127.0.0.1:5432/iop_bench_
 
 The query is what /programs/ does for "ZIP + 25 miles + one condition + one insurer":
-the total for the heading and the first page of 20 with the card prefetches
+the total for the heading and the first page of 20 with what its cards show
 (programs.selectors.program_directory_page, exactly as the view calls it); also the whole directory
 by name (no filter) and virtual care in the place's state.
 Target: p95 under 50 ms at 100k on PostgreSQL.
@@ -85,7 +85,7 @@ def main() -> None:
         rows = _common.run_kept(Path(__file__), sys.argv[2], SIZES)
     else:
         rows = _common.run_per_backend(Path(__file__))
-    print("Directory query: count + first page of 20 with the card prefetches")
+    print("Directory query: count + first page of 20 with what its cards show")
     columns = ["backend", "programmes", "query", "queries", "p50_ms", "p95_ms"]
     _common.print_table(rows, columns)
 
