@@ -43,6 +43,8 @@ import uuid  # noqa: E402
 from collections import defaultdict  # noqa: E402
 from urllib.parse import urlparse  # noqa: E402
 
+import psutil  # noqa: E402
+
 from benchmarks import _common  # noqa: E402
 from benchmarks import http as bench  # noqa: E402
 from benchmarks.two_servers import Browser, start_redis  # noqa: E402
@@ -205,6 +207,40 @@ def percentile(samples: list[float], share: float) -> float:
     return statistics.quantiles(samples, n=100, method="inclusive")[round(share * 100) - 1]
 
 
+def cpu_seconds_by_owner(server_pid: int, redis_pid: int) -> dict[str, float]:
+    """CPU time used so far (user + system) by this load generator, the gunicorn workers,
+    PostgreSQL's processes, Redis, and everything else on the machine."""
+
+    def used(process: psutil.Process) -> float:
+        try:
+            return sum(process.cpu_times()[:2])
+        except psutil.Error:
+            return 0.0
+
+    workers = psutil.Process(server_pid).children()
+    postgres = [p for p in psutil.process_iter(["name"]) if p.info["name"] == "postgres"]
+    owners = {
+        "load generator (50 client threads)": used(psutil.Process()),
+        "gunicorn workers": sum(used(worker) for worker in workers),
+        "PostgreSQL": sum(used(process) for process in postgres),
+        "Redis": used(psutil.Process(redis_pid)),
+    }
+    machine = psutil.cpu_times()
+    owners["machine, all"] = machine.user + machine.system + machine.nice
+    return owners
+
+
+def report_cpu(before: dict[str, float], after: dict[str, float], took: float) -> None:
+    """Where the two cores went during the run (PostgreSQL counts only backends alive at
+    both ends: connections are kept, so nearly all of them)."""
+    print(
+        f"CPU during the run ({psutil.cpu_count()} cores x {took:.0f} s = {psutil.cpu_count() * took:.0f} s):"
+    )
+    spent = {owner: after[owner] - before.get(owner, 0.0) for owner in after}
+    for owner, seconds in spent.items():
+        print(f"  {owner:<36} {seconds:7.1f} s")
+
+
 def report(timings: dict[str, list[float]], errors: dict[str, list[int]], took: float) -> None:
     total = sum(len(samples) for samples in timings.values())
     print(
@@ -259,7 +295,9 @@ def main() -> None:
         bench.wait_until_ready(server, port, log)
         warm(port, args.workers)
         fixture = Fixture(port, slugs)
+        cpu_before = cpu_seconds_by_owner(server.pid, redis.pid)
         timings, errors, took = run_load(port, fixture, args.clients, args.seconds)
+        cpu_after = cpu_seconds_by_owner(server.pid, redis.pid)
     finally:
         if server is not None:
             bench.stop_gunicorn(server)
@@ -274,6 +312,7 @@ def main() -> None:
         f"production settings, PostgreSQL, Redis, {args.programs} programmes"
     )
     report(timings, errors, took)
+    report_cpu(cpu_before, cpu_after, took)
 
 
 if __name__ == "__main__":
