@@ -1,9 +1,13 @@
 """Django's Redis cache, failing open: with Redis away, a read misses and a write is dropped.
 
-The cache holds only counters (rate limits, throttles, the log-in limiter). When Redis cannot
-be reached, every limit then lets the request through instead of answering 500: a person is
-never turned away, least of all from the crisis page, because a counter cannot be read.
-/readyz still reports the cache as down, so monitoring notices.
+The cache holds counters (rate limits, throttles, the log-in limiter), the tokens that name
+the catalogue's state, and catalogue HTML shared by anonymous visitors (programs/html_cache.py).
+When Redis cannot be reached, every limit lets the request through instead of answering 500
+(a person is never turned away, least of all from the crisis page, because a counter cannot
+be read) and every page is rendered afresh. A catalogue change made while Redis was away
+cannot replace the token; if Redis comes back with its old keys, pages cached before the
+change may be served until they expire (IOPFINDER_CATALOGUE_HTML_SECONDS). /readyz still
+reports the cache as down, so monitoring notices.
 """
 
 from __future__ import annotations
