@@ -134,6 +134,7 @@ class Reach:
             self.format,
             self.levels,
             self.accept_waitlist,
+            type(self.radius),
             self.age is None,
             self.insurance is None,
             self.language is None,
@@ -151,7 +152,8 @@ class Reach:
             math.cos(lat0),
             *bounding_box(latitude, longitude, self.radius),
             self.radius,
-            float(self.radius),
+            # The distance is compared with the radius as a float (once, if it is one).
+            *(() if isinstance(self.radius, float) else (float(self.radius),)),
             self.state,
             self.age,
             self.insurance,

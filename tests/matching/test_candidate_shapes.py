@@ -35,7 +35,7 @@ reaches = st.builds(
     # Up to the antimeridian and the poles, where the bounding box is clamped.
     latitude=st.floats(-89.9, 89.9),
     longitude=st.floats(-180.0, 180.0),
-    radius=st.sampled_from([5, 10, 25, 50, 100, 500]),
+    radius=st.sampled_from([5, 10, 25, 50, 100, 500, 12.5, 25.0]),
     state=st.sampled_from(["NY", "CA", "AK", "TX"]),
     age=st.none() | st.integers(0, 120),
     insurance=st.none() | st.integers(1, 2**40),
@@ -50,8 +50,9 @@ def test_a_shape_binds_the_same_sql_and_parameters_as_compiling_the_intake(reach
 
 
 def test_every_shape_is_learned_not_compiled_each_time():
-    for format_, waitlist, age, insurance, language in itertools.product(
+    for format_, radius, waitlist, age, insurance, language in itertools.product(
         [Format.IN_PERSON, Format.VIRTUAL, Format.EITHER],
+        [25, 12.5],
         [True, False],
         [None, 30],
         [None, 6],
@@ -63,7 +64,7 @@ def test_every_shape_is_learned_not_compiled_each_time():
             accept_waitlist=waitlist,
             latitude=40.75,
             longitude=-73.99,
-            radius=25,
+            radius=radius,
             state="NY",
             age=age,
             insurance=insurance,
