@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 
 from django.db import connection
 from django.db.models import (
@@ -19,6 +20,7 @@ from matching.rules import Vocabulary, insurance_cover
 from matching.rules_sql import RANK_COLUMNS, SqlContext, choose, has, rank_columns
 from matching.screening import PLANS, ListPlan
 from programs.attached import attach_rows, attach_terms
+from programs.geo import bounding_box
 from programs.levels import Level
 from programs.models import (
     SEARCH_COVERED,
@@ -106,10 +108,88 @@ class Candidates:
     params: tuple
 
 
-def match_reach(
+@dataclass(frozen=True)
+class Reach:
+    """Every value the candidates' SQL is built from, the term masks already worked out.
+
+    ``insurance`` and ``language`` are the masks of the terms a programme must list, None
+    when the seeker does not require them; ``age`` is None when not given.
+    """
+
+    format: str
+    levels: int
+    accept_waitlist: bool
+    latitude: float
+    longitude: float
+    radius: float
+    state: str
+    age: int | None = None
+    insurance: int | None = None
+    language: int | None = None
+
+    def shape(self) -> tuple:
+        """What the SQL text depends on; every other value is a parameter."""
+        return (
+            connection.vendor,
+            self.format,
+            self.levels,
+            self.accept_waitlist,
+            type(self.radius),
+            self.age is None,
+            self.insurance is None,
+            self.language is None,
+        )
+
+    def inputs(self) -> tuple:
+        """Every value a parameter of the candidates' SQL can be (see ``CandidatesShape``)."""
+        latitude, longitude = self.latitude, self.longitude
+        lat0 = math.radians(latitude)
+        return (
+            latitude,
+            longitude,
+            lat0,
+            math.radians(longitude),
+            math.cos(lat0),
+            *bounding_box(latitude, longitude, self.radius),
+            self.radius,
+            # The distance is compared with the radius as a float (once, if it is one).
+            *(() if isinstance(self.radius, float) else (float(self.radius),)),
+            self.state,
+            self.age,
+            self.insurance,
+            self.language,
+        )
+
+
+def match_reach_values(
     *, intake: Intake, context: SqlContext, levels: int = Level.IOP
-) -> list[tuple[Q, Expression]] | None:
-    """How the seeker can reach a programme: (rows, distance) per way, None without a place.
+) -> Reach | None:
+    """The values the seeker's hard constraints filter rows with; None without a place."""
+    place = intake.place
+    if place is None:
+        return None
+    insurance = language = None
+    if intake.insurance_required and intake.insurance:
+        plans = acceptable_insurance(intake.insurance, context.vocabulary)
+        insurance = context.mask("insurance", plans)
+    if intake.language_required and intake.language:
+        language = context.mask("languages", [intake.language])
+    return Reach(
+        format=intake.format,
+        levels=levels,
+        accept_waitlist=intake.accept_waitlist,
+        latitude=place.latitude,
+        longitude=place.longitude,
+        radius=intake.radius,
+        state=place.state,
+        age=intake.age,
+        insurance=insurance,
+        language=language,
+    )
+
+
+def match_reach(reach: Reach) -> list[tuple[Q, Expression]]:
+    """How the seeker can reach a programme: (rows, distance) per way.
 
     In person: sites within the radius (the (latitude, longitude) index finds them, and on
     PostgreSQL carries every column the ranking reads, so they are an index-only scan);
@@ -118,28 +198,24 @@ def match_reach(
     ``levels`` of care, not refusing new patients unless a waitlist is fine, age, and
     insurance and language when required.
     """
-    place = intake.place
-    if place is None:
-        return None
     rows = SearchConditions()
-    condition = rows.offering(levels)
-    if not intake.accept_waitlist:
+    condition = rows.offering(reach.levels)
+    if not reach.accept_waitlist:
         # A listing that does not say (imported directories never do) stays: "call to ask".
         condition &= rows.not_refusing()
-    if intake.age is not None:
-        condition &= rows.for_age(intake.age)
-    if intake.insurance_required and intake.insurance:
-        plans = acceptable_insurance(intake.insurance, context.vocabulary)
-        condition &= rows.with_any("insurance", context.mask("insurance", plans))
-    if intake.language_required and intake.language:
-        condition &= rows.with_any("languages", context.mask("languages", [intake.language]))
+    if reach.age is not None:
+        condition &= rows.for_age(reach.age)
+    if reach.insurance is not None:
+        condition &= rows.with_any("insurance", reach.insurance)
+    if reach.language is not None:
+        condition &= rows.with_any("languages", reach.language)
     ways: list[tuple[Q, Expression]] = []
-    if intake.format in (Format.IN_PERSON, Format.EITHER):
-        distance = haversine_miles(place.latitude, place.longitude)
-        within = rows.within(place.latitude, place.longitude, intake.radius, distance)
+    if reach.format in (Format.IN_PERSON, Format.EITHER):
+        distance = haversine_miles(reach.latitude, reach.longitude)
+        within = rows.within(reach.latitude, reach.longitude, reach.radius, distance)
         ways.append((condition & rows.in_person() & within, distance))
-    if intake.format in (Format.VIRTUAL, Format.EITHER):
-        ways.append((condition & rows.licensed_in(place.state), Cast(Value(None), FloatField())))
+    if reach.format in (Format.VIRTUAL, Format.EITHER):
+        ways.append((condition & rows.licensed_in(reach.state), Cast(Value(None), FloatField())))
     return ways
 
 
@@ -149,24 +225,33 @@ def match_candidates(
     """One row per programme that fits, with ``distance`` to its nearest site in range.
 
     ``distance`` is NULL for a programme found as virtual care only; None without a place.
+    The SQL is compiled through the ORM once per shape of intake (``CandidatesShape``);
+    after that only the parameters are bound.
+    """
+    reach = match_reach_values(intake=intake, context=context, levels=levels)
+    if reach is None:
+        return None
+    return candidates_for(reach)
+
+
+def compile_candidates(reach: Reach) -> Candidates:
+    """The candidates' SQL and parameters, compiled through the ORM.
+
     Each way of reaching programmes is its own query (so each uses its own index). The
     sites in range are folded to the nearest one per programme with a window, which both
     databases run over the rows found without sorting or grouping by every column; a
     programme's virtual row is already unique (one per state it is licensed in), so with
     both ways the virtual rows only add the programmes no site brought.
     """
-    ways = match_reach(intake=intake, context=context, levels=levels)
-    if ways is None:
-        return None
     parts = []
     params: list = []
-    for condition, distance in ways:
+    for condition, distance in match_reach(reach):
         found = ProgramSearch.objects.filter(condition).values(*PROGRAM_COLUMNS, distance=distance)
         sql, part_params = found.query.sql_with_params()
         parts.append(f"SELECT * FROM ({sql}) AS way")  # noqa: S608 - Django's own SQL
         params.extend(part_params)
     columns = ", ".join(PROGRAM_COLUMNS)
-    if intake.format == Format.VIRTUAL:
+    if reach.format == Format.VIRTUAL:
         # Already one row per programme: a programme has one virtual row per state it is
         # licensed in (``programs.services``), and the seeker is in one state. Folding the
         # whole state's rows (6,480 in California at 100k) was half of the query's time.
@@ -190,6 +275,92 @@ def match_candidates(
         "WHERE program_id NOT IN (SELECT program_id FROM near)"
     )
     return Candidates(sql=sql, params=tuple(params))
+
+
+@dataclass(frozen=True)
+class CandidatesShape:
+    """The candidates' SQL for one shape of ``Reach``, and where each parameter comes from.
+
+    Compiling the SQL through the ORM took longer than PostgreSQL took to run it (~4 ms of
+    CPU a match). Its text depends only on ``Reach.shape()``; each parameter is either a
+    constant or one of ``Reach.inputs()``. Which is learned by compiling two made-up reaches
+    of the shape whose every input differs, and is then checked against the seeker's own
+    compile; anything unclear leaves the shape compiled every time. Values are only ever
+    bound as parameters.
+    """
+
+    sql: str
+    sources: tuple[tuple[bool, object], ...]  # (from the inputs?, input index or constant)
+
+    def bind(self, reach: Reach) -> Candidates:
+        inputs = reach.inputs()
+        return Candidates(
+            sql=self.sql,
+            params=tuple(inputs[value] if is_input else value for is_input, value in self.sources),
+        )
+
+    @classmethod
+    def learn(cls, reach: Reach) -> CandidatesShape | None:
+        """The shape of ``reach`` (compiled once), or None when a parameter is unclear."""
+        first = _made_up(reach, latitude=39.5, longitude=-98.25, radius=10, age=30, masks=1001)
+        second = _made_up(reach, latitude=33.25, longitude=-84.5, radius=17, age=41, masks=2003)
+        one, two = compile_candidates(first), compile_candidates(second)
+        if one.sql != two.sql or len(one.params) != len(two.params):
+            return None
+        inputs_one, inputs_two = first.inputs(), second.inputs()
+        sources: list[tuple[bool, object]] = []
+        for a, b in zip(one.params, two.params, strict=True):
+            if _same(a, b):
+                sources.append((False, a))
+                continue
+            found = [
+                index
+                for index, (x, y) in enumerate(zip(inputs_one, inputs_two, strict=True))
+                if _same(x, a) and _same(y, b)
+            ]
+            if len(found) != 1:
+                return None
+            sources.append((True, found[0]))
+        shape = cls(sql=one.sql, sources=tuple(sources))
+        bound, compiled = shape.bind(reach), compile_candidates(reach)
+        same = bound.sql == compiled.sql and len(bound.params) == len(compiled.params)
+        return shape if same and all(map(_same, bound.params, compiled.params)) else None
+
+
+def _made_up(
+    reach: Reach, *, latitude: float, longitude: float, radius: int, age: int, masks: int
+) -> Reach:
+    """A reach of the same shape with other values (made-up, never run)."""
+    return replace(
+        reach,
+        latitude=latitude,
+        longitude=longitude,
+        radius=type(reach.radius)(radius),
+        state=f"S{masks}",
+        age=None if reach.age is None else age,
+        insurance=None if reach.insurance is None else masks,
+        language=None if reach.language is None else masks + 7,
+    )
+
+
+def _same(a: object, b: object) -> bool:
+    return type(a) is type(b) and a == b
+
+
+# Shapes learned by this process (a few dozen at most), None for those compiled every time.
+CANDIDATE_SHAPES: dict[tuple, CandidatesShape | None] = {}
+
+
+def candidates_for(reach: Reach) -> Candidates:
+    """The candidates for ``reach``: the shape's SQL, its parameters bound from ``reach``."""
+    if reach.insurance == 0 or reach.language == 0:
+        # No term matches: the ORM compiles a filter that can never match, another shape.
+        return compile_candidates(reach)
+    key = reach.shape()
+    if key not in CANDIDATE_SHAPES:
+        CANDIDATE_SHAPES[key] = CandidatesShape.learn(reach)
+    shape = CANDIDATE_SHAPES[key]
+    return compile_candidates(reach) if shape is None else shape.bind(reach)
 
 
 def match_ranked_page(

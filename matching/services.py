@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from matching.intake import Intake
 from matching.relax import Suggestion, relax_suggestions
-from matching.rules import Context, CriterionResult, score
+from matching.rules import Context, CriterionResult, Vocabulary, score
 from matching.screening import Group, LevelOfCare, screen
 from matching.selectors import (
     match_ranked_page,
@@ -77,17 +78,21 @@ def match_programs(
     today: datetime.date | None = None,
     page: int = 1,
     per_page: int = RESULT_LIMIT,
+    load_vocabulary: Callable[[], Vocabulary] = vocabulary_load,
 ) -> MatchResult:
     """Screen the intake for the right level of care, then rank every programme that fits.
 
     The database ranks every programme meeting the hard constraints (the rules' fast forms)
     and returns one page; only that page is loaded and explained by the rules themselves.
+    ``load_vocabulary()`` gives the vocabulary copy, called only once programmes are wanted (a
+    crisis answer reads nothing); the API passes the copy it validated the intake against
+    (one look-up of the shared token less).
     """
     level = screen(intake)
     if not level.show_programs:
         return MatchResult(level_of_care=level, results=())
     page = max(1, page)
-    vocabulary = vocabulary_load()
+    vocabulary = load_vocabulary()
     today = today or datetime.date.today()
     ranked = match_ranked_page(
         intake=intake,

@@ -101,6 +101,9 @@ class MatchView(APIView):
         serializer = IntakeRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         result = match_programs(
-            intake=serializer.to_intake(), page=serializer.validated_data["page"]
+            intake=serializer.to_intake(),
+            page=serializer.validated_data["page"],
+            # The copy the slugs were checked against, read only if programmes are wanted.
+            load_vocabulary=lambda: serializer.vocabulary,
         )
         return Response(MatchResponseSerializer(result, context={"request": request}).data)
