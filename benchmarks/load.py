@@ -209,7 +209,7 @@ def percentile(samples: list[float], share: float) -> float:
 
 def cpu_seconds_by_owner(server_pid: int, redis_pid: int) -> dict[str, float]:
     """CPU time used so far (user + system) by this load generator, the gunicorn workers,
-    PostgreSQL's processes, Redis, and everything else on the machine."""
+    each PostgreSQL process (by pid), Redis, and everything on the machine."""
 
     def used(process: psutil.Process) -> float:
         try:
@@ -217,27 +217,34 @@ def cpu_seconds_by_owner(server_pid: int, redis_pid: int) -> dict[str, float]:
         except psutil.Error:
             return 0.0
 
-    workers = psutil.Process(server_pid).children()
-    postgres = [p for p in psutil.process_iter(["name"]) if p.info["name"] == "postgres"]
     owners = {
         "load generator (50 client threads)": used(psutil.Process()),
-        "gunicorn workers": sum(used(worker) for worker in workers),
-        "PostgreSQL": sum(used(process) for process in postgres),
+        "gunicorn workers": sum(used(worker) for worker in psutil.Process(server_pid).children()),
         "Redis": used(psutil.Process(redis_pid)),
     }
+    for process in psutil.process_iter(["name"]):
+        if process.info["name"] == "postgres":
+            owners[f"postgres {process.pid}"] = used(process)
     machine = psutil.cpu_times()
     owners["machine, all"] = machine.user + machine.system + machine.nice
     return owners
 
 
 def report_cpu(before: dict[str, float], after: dict[str, float], took: float) -> None:
-    """Where the two cores went during the run (PostgreSQL counts only backends alive at
-    both ends: connections are kept, so nearly all of them)."""
-    print(
-        f"CPU during the run ({psutil.cpu_count()} cores x {took:.0f} s = {psutil.cpu_count() * took:.0f} s):"
-    )
+    """Where the cores went during the run. PostgreSQL is every postgres process alive at
+    the end (a backend started during the run counts from zero); one that ended during the
+    run is missed, so its figure is a floor."""
     spent = {owner: after[owner] - before.get(owner, 0.0) for owner in after}
-    for owner, seconds in spent.items():
+    postgres = sum(seconds for owner, seconds in spent.items() if owner.startswith("postgres "))
+    shown = {owner: s for owner, s in spent.items() if not owner.startswith("postgres ")}
+    shown = {
+        **dict(list(shown.items())[:-1]),
+        "PostgreSQL": postgres,
+        "machine, all": shown["machine, all"],
+    }
+    cores = psutil.cpu_count()
+    print(f"CPU during the run ({cores} cores x {took:.0f} s = {cores * took:.0f} s):")
+    for owner, seconds in shown.items():
         print(f"  {owner:<36} {seconds:7.1f} s")
 
 
