@@ -381,18 +381,25 @@ if not CACHE_URL and not DEBUG:
         "DJANGO_CACHE_URL must be set to a Redis URL (redis://host:6379/1) when DJANGO_DEBUG "
         "is off: rate limits and the log-in limiter must be shared by every worker."
     )
-CACHES = {
-    "default": (
-        {
-            "BACKEND": "iopfinder.cache.FailOpenRedisCache",
-            "LOCATION": CACHE_URL,
-            # Fail fast when Redis is down: limits fail open (see README), pages keep serving.
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
-        if CACHE_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
+# Shared catalogue pages (programs/html_cache.py) may live in a Redis of their own, with
+# maxmemory and allkeys-lru, so pages never push the limits' counters out; by default the same.
+PAGE_CACHE_URL = os.environ.get("IOPFINDER_PAGE_CACHE_URL", "").strip() or CACHE_URL
+if PAGE_CACHE_URL and not PAGE_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured("IOPFINDER_PAGE_CACHE_URL must be a Redis URL.")
+
+
+def _cache(url: str, name: str) -> dict:
+    if not url:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": name}
+    return {
+        "BACKEND": "iopfinder.cache.FailOpenRedisCache",
+        "LOCATION": url,
+        # Fail fast when Redis is down: limits fail open (see README), pages keep serving.
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+
+
+CACHES = {"default": _cache(CACHE_URL, "default"), "pages": _cache(PAGE_CACHE_URL, "pages")}
 # django-ratelimit's E003 ("not a shared cache") can only fire in development now, where the
 # in-process cache is fine. W001 only says Django's own RedisCache is not on its list, though
 # it increments atomically as the rate limits need.

@@ -7,7 +7,7 @@ class ProgramsConfig(AppConfig):
     verbose_name = _("Programme catalogue")
 
     def ready(self) -> None:
-        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
         # Registers the OpenAPI extension that documents the list API's filters.
         from programs.api import schema  # noqa: F401
@@ -17,6 +17,7 @@ class ProgramsConfig(AppConfig):
             DirectoryRecord,
             Location,
             Program,
+            State,
             WeeklySession,
         )
         from programs.vocabulary_cache import vocabulary_changed
@@ -31,6 +32,7 @@ class ProgramsConfig(AppConfig):
             Location,
             WeeklySession,
             DirectoryRecord,
+            State,
             *VOCABULARY_RELATIONS.values(),
         ):
             post_save.connect(catalogue_changed, sender=model, dispatch_uid=f"html-{model}")
@@ -39,3 +41,5 @@ class ProgramsConfig(AppConfig):
             m2m_changed.connect(
                 catalogue_changed, sender=field.remote_field.through, dispatch_uid=f"html-{field}"
             )
+        # A deploy migrates: pages rendered by the old templates and catalogue are not served.
+        post_migrate.connect(catalogue_changed, sender=self, dispatch_uid="html-migrate")

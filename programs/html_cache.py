@@ -4,6 +4,16 @@ Anonymous visitors who ask for the same directory search or programme page get t
 HTML, so its main part is rendered once and kept in the shared cache. The page around it
 (the header with its CSRF token, messages, the language switcher) is rendered per request.
 
+Only what the catalogue says is shared, never what a search says about the person: a
+search is shared only when every parameter it carries is one of the directory's catalogue
+filters (``SHARED_PARAMETERS``: place, radius, format, level, concern, therapy, insurer,
+times, signs, language, openings, sort, page) and its form is valid. A search with free
+text, an age or a population, an unknown parameter (``utm_…``) or a mistake is rendered for
+that visitor alone and never stored, so nobody can fill the cache with junk either. Keys are
+an HMAC of what was asked (keyed with the site's secret), and pages live in their own cache
+(``CACHES["pages"]``: in production a Redis with ``maxmemory`` and ``allkeys-lru``, so the
+limits' counters are never evicted to make room for pages).
+
 A token in the shared cache names the catalogue's current state. Every write to a
 programme, its sites, sessions, links or vocabularies replaces it (the signals in
 ``programs.apps`` and ``program_search_refresh``, which imports and seeding call), at once
@@ -15,19 +25,26 @@ token is never stored. Without a shared cache (Redis down) every page is rendere
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest
+from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language
 
 from programs.tokens import current_token, replace_token
 
 TOKEN_KEY = "programs:catalogue-token"  # noqa: S105 (a cache key, not a secret)
 HtmlParts = dict[str, str]
+# A render may say its parts belong to this visitor alone (a search with a mistake).
+PRIVATE = "private"
+# The directory's parameters that describe the catalogue asked for, not the person asking.
+SHARED_PARAMETERS = frozenset(
+    ("near", "radius", "format", "accepting", "sort", "page")  # where, how and which page
+    + ("level", "condition", "modality", "insurance", "time", "sign", "language")  # what
+)
 
 
 def catalogue_token() -> str | None:
@@ -40,10 +57,11 @@ def catalogue_changed(**_signal: Any) -> None:
     replace_token(TOKEN_KEY)
 
 
-def _cacheable(request: HttpRequest) -> bool:
+def _cacheable(request: HttpRequest, parameters: frozenset[str]) -> bool:
     return (
         settings.CATALOGUE_HTML_SECONDS > 0
         and request.method in ("GET", "HEAD")
+        and set(request.GET) <= parameters
         and not request.user.is_authenticated
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
     )
@@ -60,23 +78,32 @@ def _key(request: HttpRequest, kind: str, token: str) -> str:
             request.META.get("QUERY_STRING", ""),
         )
     )
-    return f"programs:html:{token}:{hashlib.sha256(asked.encode()).hexdigest()}"
+    digest = salted_hmac("programs.html_cache", asked, algorithm="sha256").hexdigest()
+    return f"programs:html:{token}:{digest}"
 
 
-def catalogue_html(request: HttpRequest, kind: str, render: Callable[[], HtmlParts]) -> HtmlParts:
+def catalogue_html(
+    request: HttpRequest,
+    kind: str,
+    render: Callable[[], HtmlParts],
+    *,
+    parameters: frozenset[str] = frozenset(),
+) -> HtmlParts:
     """``render()``'s parts for this request, from the shared cache when another anonymous
-    visitor has asked for the same page since the catalogue last changed."""
-    if not _cacheable(request):
+    visitor has asked for the same page since the catalogue last changed. Only a request
+    whose query parameters are all among ``parameters`` is shared."""
+    if not _cacheable(request, parameters):
         return render()
     token = catalogue_token()
     if token is None:
         return render()
+    pages = caches["pages"]
     key = _key(request, kind, token)
-    parts = cache.get(key)
+    parts = pages.get(key)
     if parts is not None:
         return parts
     parts = render()
-    # A part that holds a CSRF token belongs to this visitor only.
-    if not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
-        cache.set(key, parts, timeout=settings.CATALOGUE_HTML_SECONDS)
+    # A part that holds a CSRF token, or that its render keeps private, is this visitor's.
+    if PRIVATE not in parts and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        pages.set(key, parts, timeout=settings.CATALOGUE_HTML_SECONDS)
     return parts

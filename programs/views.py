@@ -18,7 +18,7 @@ from django_ratelimit.decorators import ratelimit
 
 from programs import levels as care_levels
 from programs.forms import SuggestionForm, checkbox_options
-from programs.html_cache import HtmlParts, catalogue_html
+from programs.html_cache import PRIVATE, SHARED_PARAMETERS, HtmlParts, catalogue_html
 from programs.models import Condition
 from programs.relax import relax_links
 from programs.selectors import (
@@ -52,7 +52,7 @@ def _directory_html(request: HttpRequest) -> HtmlParts:
     filterset = program_filterset(params=request.GET)
     if request.htmx and not filterset.is_valid():
         # The messages sit beside the fields: show the whole page, as without JavaScript.
-        return {"redirect": request.get_full_path()}
+        return {"redirect": request.get_full_path(), PRIVATE: "1"}
     filterset.form.label_suffix = ""
     context: dict[str, Any] = {"filterset": filterset, "form": filterset.form}
     if filterset.is_valid():
@@ -91,16 +91,21 @@ def _directory_html(request: HttpRequest) -> HtmlParts:
             for option in checkboxes["level"]
         ]
     context["checkboxes"] = checkboxes
-    return {
+    parts = {
         "title": render_to_string("programs/_directory_title.html", context, request),
         "main": render_to_string("programs/_directory.html", context, request),
     }
+    if not filterset.is_valid():
+        parts[PRIVATE] = "1"  # a search with a mistake: not shared
+    return parts
 
 
 @vary_on_headers("HX-Request")
 def program_list(request: HttpRequest) -> HttpResponse:
     """The directory; a filter changed in place (htmx) gets only the results back."""
-    html = catalogue_html(request, "directory", lambda: _directory_html(request))
+    html = catalogue_html(
+        request, "directory", lambda: _directory_html(request), parameters=SHARED_PARAMETERS
+    )
     if "redirect" in html:
         return HttpResponseClientRedirect(html["redirect"])
     if request.htmx:

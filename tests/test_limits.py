@@ -91,13 +91,12 @@ def test_sign_ups_are_limited_per_client(client, settings):
 @pytest.fixture
 def redis_away(settings):
     """The production cache backend pointed at a port where nothing listens."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "iopfinder.cache.FailOpenRedisCache",
-            "LOCATION": "redis://127.0.0.1:9/0",
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-        }
+    away = {
+        "BACKEND": "iopfinder.cache.FailOpenRedisCache",
+        "LOCATION": "redis://127.0.0.1:9/0",
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
     }
+    settings.CACHES = {"default": away, "pages": away}
 
 
 def test_with_redis_away_the_site_keeps_serving_and_limits_fail_open(

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from programs.html_cache import catalogue_changed
 from programs.imports import csv_format, editions, samhsa
 from programs.imports.sync import ProgramRecord, Progress, SyncOptions, chunked, synchronise
 from programs.models import DIRECTORY_SOURCES, DirectoryRecord, ImportRun, Program
@@ -226,6 +227,8 @@ def _record_provenance(edition: editions.Edition, *, rows: dict[str, dict[str, s
         ["row"],
         batch_size=1000,
     )
+    # Bulk writes send no signal: the signs' sources on shared pages change with the records.
+    catalogue_changed()
 
 
 def samhsa_import(

@@ -126,3 +126,62 @@ def test_a_part_that_holds_a_csrf_token_is_never_shared(db):
         request.user = type("Anonymous", (), {"is_authenticated": False})()
         catalogue_html(request, "test", lambda request=request: render(request))
     assert len(renders) == 2
+
+
+@pytest.mark.parametrize(
+    "personal",
+    ["age=34", "population=veterans", "q=Midtown", "utm_source=newsletter"],
+)
+def test_a_search_that_says_more_about_the_person_is_never_stored(manhattan_program, personal):
+    url = f"{DIRECTORY}&{personal}"
+    Client().get(url)
+    with CaptureQueriesContext(connection) as queries:
+        main_of(Client().get(url))
+    assert len(queries) > 0  # rendered again for the second visitor: nothing was kept
+
+
+def test_a_search_with_a_mistake_is_never_stored(manhattan_program):
+    url = reverse("programs:list") + "?near=00000"
+    Client().get(url)
+    with CaptureQueriesContext(connection) as queries:
+        Client().get(url)
+    assert len(queries) > 0
+
+
+def test_the_shared_part_is_kept_under_a_key_that_does_not_say_what_was_asked(db):
+    from programs.html_cache import _key
+
+    request = RequestFactory().get(DIRECTORY)
+    key = _key(request, "directory", "token")
+    assert "10001" not in key and "depression" not in key
+    assert key != _key(RequestFactory().get(DIRECTORY + "&page=2"), "directory", "token")
+
+
+def test_an_import_that_changes_only_directory_records_still_refreshes_shared_pages(db):
+    from programs.html_cache import catalogue_token
+    from programs.imports import editions
+    from programs.imports.services import _record_provenance
+
+    before = catalogue_token()
+    _record_provenance(editions.EDITIONS[0], rows={})  # bulk writes: no signal
+    assert catalogue_token() != before
+
+
+def test_a_migration_refreshes_shared_pages(db):
+    from django.apps import apps
+    from django.db.models.signals import post_migrate
+
+    from programs.html_cache import catalogue_token
+
+    before = catalogue_token()
+    config = apps.get_app_config("programs")
+    post_migrate.send(
+        sender=config,
+        app_config=config,
+        verbosity=0,
+        interactive=False,
+        using="default",
+        apps=apps,
+        plan=[],
+    )
+    assert catalogue_token() != before
