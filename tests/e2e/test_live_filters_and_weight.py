@@ -114,3 +114,22 @@ def test_directory_first_load_is_light_and_asks_no_other_host(
     assert total <= BUDGET, f"{total} bytes: {heaviest}"
     assert set(hosts) <= {urlsplit(live_server.url).hostname, TILE_HOST}, hosts
     print(f"directory first load: {total} bytes in {len(sizes)} responses; {heaviest}")
+
+
+def test_a_place_typed_and_entered_asks_for_the_results_once(
+    page: Page, live_server, manhattan_program, twenty_five_programmes
+):
+    no_tiles(page)
+    asked: list[str] = []
+    page.on(
+        "request",
+        lambda request: urlsplit(request.url).path == "/programs/" and asked.append(request.url),
+    )
+    page.goto(f"{live_server.url}/programs/")
+    asked.clear()
+    page.get_by_label("Near (ZIP code or City, ST)").fill("10001")
+    page.get_by_label("Near (ZIP code or City, ST)").press("Enter")
+    expect(page.get_by_role("heading", name=re.compile(r"within 25 miles of"))).to_be_visible()
+    page.wait_for_timeout(500)  # a second request, if any, would have gone by now
+    assert len(asked) == 1, asked
+    assert "near=10001" in page.url
