@@ -86,6 +86,21 @@ class ProgramFactory(SearchRefreshingFactory):
             obj.licensed_states.set(State.objects.filter(code__in=extracted))
 
 
+def program_listing_everything(**fields: object) -> Program:
+    """A programme linked to every term of every vocabulary and licensed in every state:
+    the most a page or an answer can list (for "costs as much whatever it lists" tests)."""
+    from programs.models import VOCABULARY_RELATIONS
+    from programs.states import STATES
+
+    terms = {
+        relation: list(model.objects.values_list("slug", flat=True))
+        for relation, model in VOCABULARY_RELATIONS.items()
+    }
+    return ProgramFactory(
+        **{"name": "Everything IOP", "licensed_states": list(STATES), **terms, **fields}
+    )
+
+
 class LocationFactory(SearchRefreshingFactory):
     """Defaults to a real place: Manhattan, NY 10001."""
 

@@ -10,9 +10,14 @@ from django.utils import dateformat
 from django.utils.html import escape
 
 from programs.levels import Level
-from programs.models import VOCABULARY_RELATIONS, Condition, Program
+from programs.models import Condition, Program
 from programs.states import STATES
-from tests.factories import LocationFactory, ProgramFactory, WeeklySessionFactory
+from tests.factories import (
+    LocationFactory,
+    ProgramFactory,
+    WeeklySessionFactory,
+    program_listing_everything,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -167,15 +172,7 @@ def test_programme_page_costs_five_queries_whatever_it_lists(
     client, django_assert_num_queries, full_program, settings
 ):
     settings.CATALOGUE_HTML_SECONDS = 0  # rendered each time, not shared (programs.html_cache)
-    everything = ProgramFactory(
-        name="Everything IOP",
-        delivery=Program.Delivery.HYBRID,
-        licensed_states=list(STATES),
-        **{
-            relation: list(model.objects.values_list("slug", flat=True))
-            for relation, model in VOCABULARY_RELATIONS.items()
-        },
-    )
+    everything = program_listing_everything(delivery=Program.Delivery.HYBRID)
     for day in range(7):
         LocationFactory(program=everything, name=f"Site {day}")
         WeeklySessionFactory(program=everything, weekday=day)

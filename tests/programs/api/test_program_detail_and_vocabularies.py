@@ -13,10 +13,15 @@ from rest_framework.test import APIRequestFactory
 
 from programs.api.serializers import ProgramDetailSerializer
 from programs.levels import Level
-from programs.models import VOCABULARY_RELATIONS, Accreditation, Condition, Modality, Program
+from programs.models import Accreditation, Condition, Modality, Program
 from programs.selectors import program_detail_read
 from programs.states import STATES
-from tests.factories import LocationFactory, ProgramFactory, WeeklySessionFactory
+from tests.factories import (
+    LocationFactory,
+    ProgramFactory,
+    WeeklySessionFactory,
+    program_listing_everything,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -169,15 +174,7 @@ def test_detail_queries_do_not_grow_with_sites_and_sessions(api_client, full_pro
 def test_detail_costs_five_queries_whatever_the_programme_lists(
     api_client, full_program, django_assert_num_queries
 ):
-    everything = ProgramFactory(
-        name="Everything IOP",
-        delivery=Program.Delivery.HYBRID,
-        licensed_states=list(STATES),
-        **{
-            relation: list(model.objects.values_list("slug", flat=True))
-            for relation, model in VOCABULARY_RELATIONS.items()
-        },
-    )
+    everything = program_listing_everything(delivery=Program.Delivery.HYBRID)
     for day in range(7):
         LocationFactory(program=everything, name=f"Site {day}")
         WeeklySessionFactory(program=everything, weekday=day)
@@ -209,16 +206,7 @@ def test_the_fast_answer_is_drf_generic_answer_field_for_field(full_program, nam
     """``to_representation`` builds by hand what the declared fields (the schema) give."""
     programs = {
         "full": full_program,
-        "everything": ProgramFactory(
-            name="Everything IOP",
-            licensed_states=list(STATES),
-            accepting_new_patients=None,
-            hours_per_week=None,
-            **{
-                relation: list(model.objects.values_list("slug", flat=True))
-                for relation, model in VOCABULARY_RELATIONS.items()
-            },
-        ),
+        "everything": program_listing_everything(accepting_new_patients=None, hours_per_week=None),
         "bare": ProgramFactory(
             name="Bare IOP", organization="", max_age=None, last_verified_on=None
         ),
