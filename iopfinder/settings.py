@@ -385,7 +385,10 @@ if not CACHE_URL and not DEBUG:
 # maxmemory and allkeys-lru, so pages never push the limits' counters out; by default the same.
 PAGE_CACHE_URL = os.environ.get("IOPFINDER_PAGE_CACHE_URL", "").strip() or CACHE_URL
 if PAGE_CACHE_URL and not PAGE_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
-    raise ImproperlyConfigured("IOPFINDER_PAGE_CACHE_URL must be a Redis URL.")
+    raise ImproperlyConfigured(
+        f"IOPFINDER_PAGE_CACHE_URL must be a Redis URL (redis://host:6379/2 or rediss://…); "
+        f"{PAGE_CACHE_URL.split(':', 1)[0]}: is not supported."
+    )
 
 
 def _cache(url: str, name: str) -> dict:
@@ -429,4 +432,10 @@ DIRECTORY_DEFAULT_RADIUS_MILES = 25
 DIRECTORY_MAX_RADIUS_MILES = 500
 # Anonymous directory searches and programme pages are rendered once and shared by every
 # worker until the catalogue changes (programs/html_cache.py); at most this long. 0: off.
-CATALOGUE_HTML_SECONDS = int(os.environ.get("IOPFINDER_CATALOGUE_HTML_SECONDS", "600"))
+_html_seconds = os.environ.get("IOPFINDER_CATALOGUE_HTML_SECONDS", "600").strip() or "600"
+if not _html_seconds.isdigit():
+    raise ImproperlyConfigured(
+        "IOPFINDER_CATALOGUE_HTML_SECONDS must be a whole number of seconds (0 turns it off); "
+        f"got {_html_seconds!r}."
+    )
+CATALOGUE_HTML_SECONDS = int(_html_seconds)

@@ -106,6 +106,27 @@ def test_an_unsupported_cache_url_is_an_error_in_every_mode(debug, url):
     assert "DJANGO_CACHE_URL must be a Redis URL" in result.stderr
 
 
+@pytest.mark.parametrize("url", ["memcached://127.0.0.1:11211", "locmem://"])
+def test_an_unsupported_page_cache_url_is_an_error(url):
+    result = run_check(
+        {"DJANGO_CACHE_URL": "redis://127.0.0.1:6379/1", "IOPFINDER_PAGE_CACHE_URL": url}
+    )
+    assert result.returncode != 0
+    assert "IOPFINDER_PAGE_CACHE_URL must be a Redis URL" in result.stderr
+
+
+@pytest.mark.parametrize("seconds", ["ten", "-5", "1.5"])
+def test_a_shared_page_lifetime_that_is_not_whole_seconds_is_an_error(seconds):
+    result = run_check(
+        {
+            "DJANGO_CACHE_URL": "redis://127.0.0.1:6379/1",
+            "IOPFINDER_CATALOGUE_HTML_SECONDS": seconds,
+        }
+    )
+    assert result.returncode != 0
+    assert "IOPFINDER_CATALOGUE_HTML_SECONDS must be a whole number of seconds" in result.stderr
+
+
 def test_one_trusted_proxy_count_sets_every_limiter():
     result = run_settings(
         {"DJANGO_TRUSTED_PROXIES": "2"},
