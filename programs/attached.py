@@ -20,6 +20,8 @@ from programs.models import Program
 
 # The attribute a programme carries its attached lists in: {relation: [row or term, ...]}.
 ATTRIBUTE = "attached_related"
+# The attribute a programme carries its session times in, as the search table's mask.
+SCHEDULE_ATTRIBUTE = "attached_schedule"
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,18 @@ def attach_rows(programs: Sequence[Program], *, relations: Iterable[str]) -> Non
         for row in model.objects.filter(program_id__in=list(by_pk)):
             row.program = by_pk[row.program_id]  # in hand already: no query per row
             _attached(row.program)[relation].append(row)
+
+
+def attach_schedules(programs: Sequence[Program], *, schedules: Mapping[int, int]) -> None:
+    """Give each programme its session times as the search table's mask (``programs.search``,
+    by programme id), read with the page instead of a query for the sessions themselves."""
+    for program in programs:
+        setattr(program, SCHEDULE_ATTRIBUTE, schedules.get(program.pk, 0))
+
+
+def attached_schedule(program: Program) -> int | None:
+    """The programme's attached schedule mask (``attach_schedules``), or None."""
+    return getattr(program, SCHEDULE_ATTRIBUTE, None)
 
 
 def attach_terms(

@@ -6,12 +6,13 @@ query return the same programmes in the same order.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import django_filters
 from django import forms
 from django.conf import settings
-from django.db.models import F, Min, Q, QuerySet
+from django.db.models import Expression, F, Min, Q, QuerySet
 from django.http import QueryDict
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -69,6 +70,22 @@ class TickboxField(forms.Field):
 
 class TickboxFilter(django_filters.BooleanFilter):
     field_class = TickboxField
+
+
+@dataclass(frozen=True)
+class RowSearch:
+    """What a directory search asks of the search rows (``ProgramFilterSet.row_search``)."""
+
+    condition: Q  # empty: every published programme (no row to read)
+    place: Place | None
+    # With a place: each row's distance; the programme's is that of its nearest row inside
+    # the radius. None with a place: virtual care in its state, the distance is the nearest
+    # site's (``ProgramQuerySet.with_distance_from``).
+    distance: Expression | None
+
+
+# The order of a free-text search without another sort asked for: best match first.
+RANK = "rank"
 
 
 class Sort:
@@ -210,17 +227,16 @@ class ProgramFilterSet(django_filters.FilterSet):
         data = getattr(self.form, "cleaned_data", {}) or {}
         return care_levels.mask_of(data.get("level") or care_levels.DEFAULT_CODES)
 
-    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
-        """Every filter as one condition on the programme's search rows, then the order.
+    def row_search(self, rows: SearchConditions) -> RowSearch:
+        """Every filter but the levels, signs and free text as one condition on the search rows.
 
         Without a place the condition reads each programme's single anchor row; with one it
         reads its sites inside the radius (the bounding box uses the search table's
-        (latitude, longitude) index) and keeps the nearest as ``distance_miles``.
+        (latitude, longitude) index), or for virtual care its row for the place's state.
+        ``rows`` names the rows from the programme (``search_rows__``, this FilterSet's own
+        queryset) or from the rows themselves (the directory's page ranks them alone).
         """
         data = self.form.cleaned_data
-        # The programme's own column, so listing every IOP needs no join to the search rows.
-        queryset = queryset.filter(care_levels.offering_q(self.levels_mask))
-        rows = SearchConditions("search_rows__")
         condition = Q()
         for name, (column, model) in self.VOCABULARY_COLUMNS.items():
             if data.get(name):
@@ -234,42 +250,68 @@ class ProgramFilterSet(django_filters.FilterSet):
             condition &= rows.accepting()
         place: Place | None = data.get("near")
         fmt = data.get("format") or ""
+        distance = None
         if fmt == "virtual":
             # A virtual programme is reachable wherever it is licensed, not within a radius.
             condition &= rows.licensed_in(place.state) if place else rows.anchors() & rows.virtual()
-            queryset = queryset.filter(condition)
-            if place:
-                queryset = queryset.with_distance_from(place)
         else:
             if fmt == "in_person":
                 condition &= rows.in_person()
             if place:
-                distance = haversine_miles(place.latitude, place.longitude, "search_rows__")
+                distance = haversine_miles(place.latitude, place.longitude, rows.prefix)
                 condition &= rows.within(
                     place.latitude, place.longitude, self.radius_miles, distance
                 )
-                queryset = queryset.filter(condition).annotate(distance_miles=Min(distance))
             elif condition:
-                queryset = queryset.filter(condition & rows.anchors())
-            # With no condition at all every published programme is listed: no join needed.
+                condition &= rows.anchors()
+            # With no condition at all every published programme is listed: no row is read.
+        return RowSearch(condition=condition, place=place, distance=distance)
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        """Every filter as one condition on the programme's search rows (``row_search``), then
+        the order; with a place, ``distance_miles`` is the nearest site's."""
+        data = self.form.cleaned_data
+        # The programme's own column, so listing every IOP needs no join to the search rows.
+        queryset = queryset.filter(care_levels.offering_q(self.levels_mask))
+        search = self.row_search(SearchConditions("search_rows__"))
+        if search.condition:
+            queryset = queryset.filter(search.condition)
+        if search.distance is not None:
+            queryset = queryset.annotate(distance_miles=Min(search.distance))
+        elif search.place:
+            queryset = queryset.with_distance_from(search.place)
         for sign in data.get("sign") or ():
             # On the programme itself, not its search rows: a subquery per sign ticked.
             queryset = queryset.filter(sign_q(sign))
         if data.get("q"):
             queryset = queryset.search(data["q"])
-        return self.sort_queryset(queryset, data.get("sort") or "", place, bool(data.get("q")))
+        return self.sort_queryset(queryset)
 
-    def sort_queryset(
-        self, queryset: QuerySet, sort: str, place: Place | None, searching: bool
-    ) -> QuerySet:
+    @property
+    def ordering(self) -> str:
+        """The order of the results: a ``Sort`` value, or ``RANK`` (best text match first).
+
+        Nearest first with a place, best text match with a search, else by name.
+        """
+        data = getattr(self.form, "cleaned_data", {}) or {}
+        sort = data.get("sort") or ""
+        place = data.get("near")
         if sort == Sort.DISTANCE and not place:
             sort = ""
         if not sort:
             sort = Sort.DISTANCE if place else ""
-        if sort == Sort.DISTANCE:
+        if sort in (Sort.DISTANCE, Sort.VERIFIED):
+            return sort
+        if data.get("q") and sort != Sort.NAME:
+            return RANK
+        return Sort.NAME
+
+    def sort_queryset(self, queryset: QuerySet) -> QuerySet:
+        ordering = self.ordering
+        if ordering == Sort.DISTANCE:
             return queryset.order_by(F("distance_miles").asc(nulls_last=True), "name", "pk")
-        if sort == Sort.VERIFIED:
+        if ordering == Sort.VERIFIED:
             return queryset.order_by(F("last_verified_on").desc(nulls_last=True), "name", "pk")
-        if searching and sort != Sort.NAME:
+        if ordering == RANK:
             return queryset.order_by("-search_rank", "name", "pk")
         return queryset.order_by("name", "pk")

@@ -37,6 +37,20 @@ def haversine_miles(latitude: float, longitude: float, prefix: str = "") -> Expr
     )
 
 
+def nearest_site_miles(place: Place, program: str = "pk") -> Subquery:
+    """Miles from ``place`` to the nearest site of the programme whose id the outer query
+    names ``program`` (None for a programme without a located site)."""
+    from programs.models import Location
+
+    nearest = (
+        Location.objects.filter(program=OuterRef(program), latitude__isnull=False)
+        .annotate(distance=haversine_miles(place.latitude, place.longitude))
+        .order_by("distance")
+        .values("distance")[:1]
+    )
+    return Subquery(nearest)
+
+
 class LocationQuerySet(models.QuerySet):
     def within(self, place: Place, miles: float) -> LocationQuerySet:
         """Locations within ``miles`` of ``place``, annotated with ``distance``.
@@ -78,15 +92,7 @@ class ProgramQuerySet(models.QuerySet):
 
     def with_distance_from(self, place: Place) -> ProgramQuerySet:
         """Annotate ``distance_miles`` to the nearest site (None for programmes without one)."""
-        from programs.models import Location
-
-        nearest = (
-            Location.objects.filter(program=OuterRef("pk"), latitude__isnull=False)
-            .annotate(distance=haversine_miles(place.latitude, place.longitude))
-            .order_by("distance")
-            .values("distance")[:1]
-        )
-        return self.annotate(distance_miles=Subquery(nearest))
+        return self.annotate(distance_miles=nearest_site_miles(place))
 
     def in_person(self) -> ProgramQuerySet:
         return self.filter(delivery__in=IN_PERSON_DELIVERIES)

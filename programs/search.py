@@ -60,6 +60,21 @@ def session_bit(weekday: int, start_time: datetime.time) -> int:
     return weekday * DAY_PARTS + part
 
 
+def schedule_days_and_bands(schedule: int) -> tuple[list[int], set[str]]:
+    """The weekdays a schedule mask meets and the times of day its sessions start in: what
+    ``session_band`` gives for each of the sessions it was made from (``session_bit``)."""
+    days = [day for day in DAYS if schedule & day_mask(day)]
+    bands = set()
+    for day in days:
+        if day in WEEKEND_DAYS:
+            bands.add(TimeOfDay.WEEKEND)
+            continue
+        for part, band in enumerate((TimeOfDay.MORNING, TimeOfDay.AFTERNOON, TimeOfDay.EVENING)):
+            if schedule & (1 << (day * DAY_PARTS + part)):
+                bands.add(band)
+    return days, bands
+
+
 def day_mask(weekday: int) -> int:
     """Every schedule bit of one weekday."""
     return mask(weekday * DAY_PARTS + part for part in range(DAY_PARTS))

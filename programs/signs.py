@@ -98,13 +98,14 @@ DEFINITIONS: dict[str, Definition] = {
 SIGN_RELATIONS = tuple(dict.fromkeys(definition.relation for definition in DEFINITIONS.values()))
 
 
-def sign_q(sign: str) -> Q:
-    """Programmes showing the sign, as a subquery (no join, so no repeated rows)."""
+def sign_q(sign: str, program: str = "pk") -> Q:
+    """Programmes showing the sign, as a subquery (no join, so no repeated rows); ``program``
+    names the programme's id in the outer query (``program_id`` on its search rows)."""
     definition = DEFINITIONS[sign]
     through = getattr(Program, definition.relation).through
     target = VOCABULARY_RELATIONS[definition.relation]._meta.model_name
     terms = through.objects.filter(
-        program=OuterRef("pk"), **{f"{target}__slug__in": sorted(definition.slugs)}
+        program=OuterRef(program), **{f"{target}__slug__in": sorted(definition.slugs)}
     )
     return Q(Exists(terms))
 

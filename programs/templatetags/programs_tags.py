@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from programs import signs
-from programs.attached import related
+from programs.attached import attached_schedule, related
 from programs.forms import CheckboxOption
 from programs.geo import Place, distance_miles
 from programs.models import Location, Modality, Program, WeeklySession
 from programs.schedule import TimeOfDay, session_band
+from programs.search import schedule_days_and_bands
 from programs.selectors import ProgramDetail
 from programs.signs import ShownSign
 
@@ -34,14 +35,19 @@ BAND_SHORT = {
 
 @register.simple_tag
 def schedule_summary(program: Program) -> str:
-    """ "Evenings · Mon, Wed, Fri" from the programme's weekly sessions."""
-    sessions = related(program, "sessions")
-    if not sessions:
+    """ "Evenings · Mon, Wed, Fri" from the programme's weekly sessions, or from their mask in
+    the search table when the directory's page attached it (``attach_schedules``)."""
+    schedule = attached_schedule(program)
+    if schedule is not None:
+        days, present = schedule_days_and_bands(schedule)
+    else:
+        sessions = related(program, "sessions")
+        # Each session's band once (a result page summarises twenty programmes).
+        present = {session_band(s.weekday, s.start_time) for s in sessions}
+        days = sorted({s.weekday for s in sessions})
+    if not days:
         return ""
-    # Each session's band once (a result page summarises twenty programmes), in band order.
-    present = {session_band(s.weekday, s.start_time) for s in sessions}
     bands = [band for band in BAND_SHORT if band in present]
-    days = sorted({s.weekday for s in sessions})
     day_names = ", ".join(str(WeeklySession.Weekday(day).label)[:3] for day in days)
     return f"{' / '.join(str(BAND_SHORT[b]) for b in bands)} · {day_names}"
 
