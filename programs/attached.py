@@ -85,6 +85,12 @@ def _attached(program: Program) -> dict[str, list[Any]]:
     return attached
 
 
+def _own_order(model: type[Any]) -> list[str]:
+    """The model's ordering with its programme by id: each programme's rows come in the same
+    order, and the query needs no join to order them by the programmes' names."""
+    return ["program_id" if field == "program" else field for field in model._meta.ordering]
+
+
 def attach_rows(programs: Sequence[Program], *, relations: Iterable[str]) -> None:
     """Give each programme its rows of every one of ``relations`` (sites, sessions): one
     query per relation, in the related model's own order, each row's programme set."""
@@ -95,7 +101,8 @@ def attach_rows(programs: Sequence[Program], *, relations: Iterable[str]) -> Non
         if not programs:
             continue
         model = Program._meta.get_field(relation).related_model
-        for row in model.objects.filter(program_id__in=list(by_pk)):
+        rows = model.objects.filter(program_id__in=list(by_pk)).order_by(*_own_order(model))
+        for row in rows:
             row.program = by_pk[row.program_id]  # in hand already: no query per row
             _attached(row.program)[relation].append(row)
 

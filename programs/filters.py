@@ -22,7 +22,7 @@ from programs.geo import GeocodingError, Place, geocode
 from programs.models import Condition, Insurance, Language, Modality, Population, Program
 from programs.querysets import haversine_miles
 from programs.schedule import TimeOfDay
-from programs.search import SearchConditions, terms_mask
+from programs.search import SearchConditions, terms_mask, vocabulary_bits
 from programs.signs import Sign, sign_q
 
 
@@ -227,6 +227,12 @@ class ProgramFilterSet(django_filters.FilterSet):
         data = getattr(self.form, "cleaned_data", {}) or {}
         return care_levels.mask_of(data.get("level") or care_levels.DEFAULT_CODES)
 
+    def chosen_terms(self, name: str) -> list[Any]:
+        """The terms ticked in a vocabulary filter. Ticked terms clean to a list and none to
+        Django's ``queryset.none()``, which would compile a query just to say it is empty."""
+        value = self.form.cleaned_data.get(name)
+        return value if isinstance(value, list) else []
+
     def row_search(self, rows: SearchConditions) -> RowSearch:
         """Every filter but the levels, signs and free text as one condition on the search rows.
 
@@ -238,9 +244,12 @@ class ProgramFilterSet(django_filters.FilterSet):
         """
         data = self.form.cleaned_data
         condition = Q()
+        chosen = {name: self.chosen_terms(name) for name in self.VOCABULARY_COLUMNS}
+        bits = vocabulary_bits() if any(chosen.values()) else {}
         for name, (column, model) in self.VOCABULARY_COLUMNS.items():
-            if data.get(name):
-                condition &= rows.with_any(column, terms_mask(model, data[name]))
+            if chosen[name]:
+                mask = terms_mask(model, chosen[name], bits[model._meta.label])
+                condition &= rows.with_any(column, mask)
         if data.get("time"):
             condition &= rows.meets_at(data["time"])
         if data.get("age") is not None:

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, models
-from django.db.models import Exists, F, FloatField, OuterRef, Q, Subquery, Value
-from django.db.models.expressions import ExpressionWrapper
-from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
+from django.db.models import Exists, Expression, F, FloatField, OuterRef, Q, Subquery, Value
 
 from programs.geo import EARTH_RADIUS_MILES, bounding_box
 from programs.schedule import session_q
@@ -22,19 +20,47 @@ IN_PERSON_DELIVERIES = ("in_person", "hybrid")
 VIRTUAL_DELIVERIES = ("virtual", "hybrid")
 
 
-def haversine_miles(latitude: float, longitude: float, prefix: str = "") -> ExpressionWrapper:
+def haversine_miles(latitude: float, longitude: float, prefix: str = "") -> HaversineMiles:
     """A database expression: miles from (latitude, longitude) to a row's coordinates."""
-    lat_field, lng_field = F(f"{prefix}latitude"), F(f"{prefix}longitude")
-    lat0 = math.radians(latitude)
-    lng0 = math.radians(longitude)
-    half_dlat = (Radians(lat_field) - Value(lat0)) / Value(2.0)
-    half_dlng = (Radians(lng_field) - Value(lng0)) / Value(2.0)
-    a = Power(Sin(half_dlat), 2) + Value(math.cos(lat0)) * Cos(Radians(lat_field)) * Power(
-        Sin(half_dlng), 2
-    )
-    return ExpressionWrapper(
-        Value(2.0 * EARTH_RADIUS_MILES) * ASin(Sqrt(a)), output_field=FloatField()
-    )
+    return HaversineMiles(latitude, longitude, prefix)
+
+
+class HaversineMiles(Expression):
+    """Miles from a point to a row's ``latitude`` and ``longitude`` (the haversine formula).
+
+    The SQL is what Django compiles ``2R * ASin(Sqrt(Power(Sin((Radians(lat) - lat0) / 2),
+    2) + cos(lat0) * Cos(Radians(lat)) * Power(Sin((Radians(lng) - lng0) / 2), 2)))`` to,
+    with the same parameters (``tests/programs/test_haversine.py`` builds that tree and
+    compares): one node to resolve and compile instead of ~30. A directory search uses it
+    twice (the radius and the nearest site); the tree was 1.5 of its 3.4 ms of building.
+    """
+
+    output_field = FloatField()
+
+    def __init__(self, latitude: float, longitude: float, prefix: str = "") -> None:
+        super().__init__(output_field=FloatField())
+        self.latitude, self.longitude = latitude, longitude
+        self.columns = [F(f"{prefix}latitude"), F(f"{prefix}longitude")]
+
+    def get_source_expressions(self) -> list[Any]:
+        return self.columns
+
+    def set_source_expressions(self, exprs: list[Any]) -> None:
+        self.columns = list(exprs)
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        lat, lat_params = compiler.compile(self.columns[0])
+        lng, lng_params = compiler.compile(self.columns[1])
+        lat0, lng0 = math.radians(self.latitude), math.radians(self.longitude)
+        sql = (
+            f"(%s * ASIN(SQRT((POWER(SIN(((RADIANS({lat}) - %s) / %s)), %s) + "
+            f"((%s * COS(RADIANS({lat}))) * POWER(SIN(((RADIANS({lng}) - %s) / %s)), %s))))))"
+        )
+        params = [
+            *[2.0 * EARTH_RADIUS_MILES, *lat_params, lat0, 2.0, 2, math.cos(lat0)],
+            *[*lat_params, *lng_params, lng0, 2.0, 2],
+        ]
+        return sql, params
 
 
 def nearest_site_miles(place: Place, program: str = "pk") -> Subquery:

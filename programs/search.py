@@ -16,6 +16,7 @@ from django.db.models.lookups import GreaterThan, LessThanOrEqual
 
 from programs.geo import bounding_box
 from programs.schedule import EVENING_START, NOON, WEEKEND_DAYS, TimeOfDay
+from programs.vocabulary_cache import vocabulary_cached
 
 MAX_BITS = 63
 DAYS = range(7)
@@ -38,7 +39,22 @@ def mask(bits: Iterable[int]) -> int:
 
 def term_bits(model: type[models.Model]) -> dict[int, int]:
     """Each term's bit: its rank by primary key, so adding a term never moves another."""
-    return bits_by_rank(model.objects.values_list("pk", flat=True))
+    return vocabulary_bits()[model._meta.label]
+
+
+def vocabulary_bits() -> dict[str, dict[int, int]]:
+    """``term_bits`` of every vocabulary, by model label: read once per process and again
+    after any change to a vocabulary (``vocabulary_cache``), instead of a query for every
+    vocabulary a search filters on."""
+    from programs.models import VOCABULARY_RELATIONS
+
+    return vocabulary_cached(
+        "term-bits",
+        lambda: {
+            model._meta.label: bits_by_rank(model.objects.values_list("pk", flat=True))
+            for model in VOCABULARY_RELATIONS.values()
+        },
+    )
 
 
 def bits_by_rank(pks: Iterable[int]) -> dict[int, int]:
@@ -218,9 +234,12 @@ class SearchConditions:
         ) & Q(LessThanOrEqual(distance, miles))
 
 
-def terms_mask(model: type[models.Model], terms: Iterable[object]) -> int:
-    """The bits of these terms (instances or primary keys) in ``model``'s bitmask."""
-    bits = term_bits(model)
+def terms_mask(
+    model: type[models.Model], terms: Iterable[object], bits: dict[int, int] | None = None
+) -> int:
+    """The bits of these terms (instances or primary keys) in ``model``'s bitmask (``bits``:
+    its ``term_bits``, when the caller has them)."""
+    bits = term_bits(model) if bits is None else bits
     return mask(
         bits[getattr(term, "pk", term)] for term in terms if getattr(term, "pk", term) in bits
     )

@@ -268,7 +268,8 @@ def _ranked_page(
         number, notice = paginator.num_pages, "past_the_end"
         offset = (number - 1) * per_page
         shown = list(rows[offset : offset + per_page])
-    by_pk = programs.in_bulk([row["program_id"] for row in shown])
+    # In any order (the rows give it): sorting them by name was a third of reading them.
+    by_pk = programs.order_by().in_bulk([row["program_id"] for row in shown])
     found = []
     for row in shown:
         program = by_pk[row["program_id"]]
