@@ -6,6 +6,7 @@ query return the same programmes in the same order.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -233,19 +234,23 @@ class ProgramFilterSet(django_filters.FilterSet):
         value = self.form.cleaned_data.get(name)
         return value if isinstance(value, list) else []
 
-    def row_search(self, rows: SearchConditions) -> RowSearch:
+    def row_search(
+        self, rows: SearchConditions, bits: Mapping[str, Mapping[int, int]] | None = None
+    ) -> RowSearch:
         """Every filter but the levels, signs and free text as one condition on the search rows.
 
         Without a place the condition reads each programme's single anchor row; with one it
         reads its sites inside the radius (the bounding box uses the search table's
         (latitude, longitude) index), or for virtual care its row for the place's state.
         ``rows`` names the rows from the programme (``search_rows__``, this FilterSet's own
-        queryset) or from the rows themselves (the directory's page ranks them alone).
+        queryset) or from the rows themselves (the directory's page ranks them alone);
+        ``bits``: every vocabulary's ``term_bits`` by model label, when the caller has them.
         """
         data = self.form.cleaned_data
         condition = Q()
         chosen = {name: self.chosen_terms(name) for name in self.VOCABULARY_COLUMNS}
-        bits = vocabulary_bits() if any(chosen.values()) else {}
+        if bits is None:
+            bits = vocabulary_bits() if any(chosen.values()) else {}
         for name, (column, model) in self.VOCABULARY_COLUMNS.items():
             if chosen[name]:
                 mask = terms_mask(model, chosen[name], bits[model._meta.label])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
@@ -31,7 +32,7 @@ from programs.models import (
     WeeklySession,
 )
 from programs.querysets import nearest_site_miles
-from programs.search import SearchConditions
+from programs.search import SearchConditions, bits_by_rank
 from programs.signs import sign_q
 from programs.vocabulary_cache import vocabulary_cached
 
@@ -206,7 +207,9 @@ def program_page(
     return DirectoryPage(page=Page(rows, number, paginator), notice=notice)
 
 
-def program_ranked_rows(*, filterset: ProgramFilterSet) -> QuerySet[ProgramSearch] | None:
+def program_ranked_rows(
+    *, filterset: ProgramFilterSet, vocabulary: Mapping[str, Mapping[int, Any]] | None = None
+) -> QuerySet[ProgramSearch] | None:
     """A valid search with a place, as one row per programme found, from its search rows
     alone and in the FilterSet's order: ``program_id``, ``distance`` (miles to the nearest
     site, as the FilterSet's ``distance_miles``) and ``schedule`` (its sessions' mask).
@@ -221,7 +224,13 @@ def program_ranked_rows(*, filterset: ProgramFilterSet) -> QuerySet[ProgramSearc
     if filterset.place is None or data.get("q"):
         return None
     rows = SearchConditions()
-    search = filterset.row_search(rows)
+    bits = None
+    if vocabulary is not None:  # the page's copy: no second read of the shared token
+        bits = {
+            model._meta.label: bits_by_rank(vocabulary[relation])
+            for relation, model in VOCABULARY_RELATIONS.items()
+        }
+    search = filterset.row_search(rows, bits)
     found = ProgramSearch.objects.filter(search.condition, rows.offering(filterset.levels_mask))
     for sign in data.get("sign") or ():
         found = found.filter(sign_q(sign, program="program_id"))
@@ -291,14 +300,18 @@ CARD_TERMS = ("conditions", "insurance", "modalities", "accreditations")
 
 
 def program_cards_attach(
-    programs: Sequence[Program], *, schedules: Mapping[int, int] | None = None
+    programs: Sequence[Program],
+    *,
+    schedules: Mapping[int, int] | None = None,
+    known: Mapping[str, Mapping[int, PlainTerm]] | None = None,
 ) -> None:
     """Give a page of programmes what their cards show, as plain lists (``attached.related``):
     a query per kind of row and one for the terms of every vocabulary, whose objects come
     from the per-process copy, instead of a queryset and a term object per link.
 
     With ``schedules`` (each programme's session mask from its search rows, by id) the
-    cards summarise the sessions from those, and the sessions are not read.
+    cards summarise the sessions from those, and the sessions are not read. ``known``: the
+    terms' per-process copy (``vocabulary_plain_terms``), when the caller has read it.
     """
     if schedules is None:
         attach_rows(programs, relations=CARD_ROWS)
@@ -308,7 +321,7 @@ def program_cards_attach(
     attach_terms(
         programs,
         relations=CARD_TERMS,
-        known=vocabulary_plain_terms(),
+        known=vocabulary_plain_terms() if known is None else known,
         reread=lambda: plain_terms(vocabulary_terms_read()),
     )
 
@@ -324,7 +337,8 @@ def program_directory_page(
     apart and the page read in index order (see ``program_page``). The page's programmes
     get what their cards show attached (``program_cards_attach``).
     """
-    rows = program_ranked_rows(filterset=filterset)
+    vocabulary = vocabulary_plain_terms()
+    rows = program_ranked_rows(filterset=filterset, vocabulary=vocabulary)
     if rows is not None:
         ranked, schedules = _ranked_page(
             rows=rows,
@@ -332,7 +346,7 @@ def program_directory_page(
             page=page,
             per_page=per_page,
         )
-        program_cards_attach(ranked.page.object_list, schedules=schedules)
+        program_cards_attach(ranked.page.object_list, schedules=schedules, known=vocabulary)
         return ranked
     result = program_page(
         queryset=filterset.qs.prefetch_related(None),
@@ -340,5 +354,5 @@ def program_directory_page(
         per_page=per_page,
         count_with_page=filterset.place is not None,
     )
-    program_cards_attach(result.page.object_list)
+    program_cards_attach(result.page.object_list, known=vocabulary)
     return result
