@@ -281,7 +281,9 @@ def _ranked_page(
     by_pk = programs.order_by().in_bulk([row["program_id"] for row in shown])
     found = []
     for row in shown:
-        program = by_pk[row["program_id"]]
+        program = by_pk.get(row["program_id"])
+        if program is None:  # unpublished since its rows were read: left out, not an error
+            continue
         program.distance_miles = row["distance"]
         found.append(program)
     schedules = {row["program_id"]: row["schedule_mask"] for row in shown}

@@ -220,3 +220,14 @@ def test_a_schedule_mask_summarises_as_its_sessions_do(sessions):
     from_mask = Program(pk=1)
     setattr(from_mask, SCHEDULE_ATTRIBUTE, mask(session_bit(day, start) for day, start in sessions))
     assert schedule_summary(from_mask) == schedule_summary(from_sessions)
+
+
+def test_a_programme_unpublished_while_its_search_rows_list_it_is_left_out(catalogue):
+    filterset = program_filterset(params=QueryDict("near=10001&radius=500&level=iop&level=php"))
+    assert filterset.is_valid()
+    listed = [program.pk for program in filterset.qs]
+    withdrawn = listed[1]
+    # Written without its service, as between the rows' read and the programmes' read.
+    Program.objects.filter(pk=withdrawn).update(status=Program.Status.ARCHIVED)
+    page = program_directory_page(filterset=filterset, page=1, per_page=4).page
+    assert [program.pk for program in page] == [pk for pk in listed[:4] if pk != withdrawn]
