@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 
 import pytest
+from django.utils.safestring import mark_safe
 from rest_framework import serializers
 from rest_framework.test import APIClient
 
@@ -50,6 +51,30 @@ def drf(serializer: serializers.Serializer, instance) -> dict:
 def test_flat_serializer_matches_drf(instance):
     serializer = ThingSerializer()
     assert serializer.to_representation(instance) == drf(serializer, instance)
+
+
+class PlainValuesSerializer(FlatSerializer):
+    text = serializers.CharField(read_only=True)
+    count = serializers.IntegerField(read_only=True)
+    share = serializers.FloatField(read_only=True)
+    flag = serializers.BooleanField(read_only=True)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"text": "plain", "count": 3, "share": 0.5, "flag": True},
+        # Values of another type are converted as DRF converts them.
+        {"text": 7, "count": True, "share": 2, "flag": 1},
+        {"text": mark_safe("<b>safe</b>"), "count": 2.0, "share": False, "flag": "yes"},
+    ],
+)
+def test_plain_values_come_out_as_drf_gives_them(values):
+    instance = type("Values", (), values)()
+    serializer = PlainValuesSerializer()
+    flat, through_drf = serializer.to_representation(instance), drf(serializer, instance)
+    assert flat == through_drf
+    assert [type(value) for value in flat.values()] == [type(v) for v in through_drf.values()]
 
 
 def test_a_match_answer_is_the_same_through_drf(monkeypatch, manhattan_program):
