@@ -13,5 +13,11 @@ TEMPLATE_SLOTS = {
 
 
 def template_slots(request: HttpRequest) -> dict[str, Any]:
-    """The shortlist controls for the programme card and page and for match results."""
+    """The shortlist controls for the programme card and page and for match results.
+
+    Only approved clinicians see them, so a visitor who is not signed in is offered none:
+    a directory page then renders no slot at all, not twenty empty ones.
+    """
+    if not request.user.is_authenticated:
+        return {"template_slots": {}}
     return {"template_slots": TEMPLATE_SLOTS}

@@ -17,10 +17,12 @@ from programs import signs
 from programs.attached import related
 from programs.forms import CheckboxOption
 from programs.geo import Place, distance_miles
+from programs.levels import levels_of
 from programs.models import Location, Modality, Program, WeeklySession
 from programs.schedule import TimeOfDay, session_band
 from programs.selectors import ProgramDetail
 from programs.signs import ShownSign
+from programs.translated import Translated
 
 register = template.Library()
 
@@ -33,17 +35,18 @@ BAND_SHORT = {
 
 
 @register.simple_tag
-def schedule_summary(program: Program) -> str:
+def schedule_summary(program: Program, words: Translated | None = None) -> str:
     """ "Evenings · Mon, Wed, Fri" from the programme's weekly sessions."""
     sessions = related(program, "sessions")
     if not sessions:
         return ""
+    words = words or Translated()
     # Each session's band once (a result page summarises twenty programmes), in band order.
     present = {session_band(s.weekday, s.start_time) for s in sessions}
     bands = [band for band in BAND_SHORT if band in present]
     days = sorted({s.weekday for s in sessions})
-    day_names = ", ".join(str(WeeklySession.Weekday(day).label)[:3] for day in days)
-    return f"{' / '.join(str(BAND_SHORT[b]) for b in bands)} · {day_names}"
+    day_names = ", ".join(words.choice(WeeklySession.Weekday, day)[:3] for day in days)
+    return f"{' / '.join(words(BAND_SHORT[b]) for b in bands)} · {day_names}"
 
 
 @register.simple_tag
@@ -92,35 +95,79 @@ CARD_TERMS_SHOWN = 4
 
 
 @dataclass(frozen=True)
-class ProgramCard:
-    """What a result card shows beyond the programme's own fields, worked out once."""
+class SignLine:
+    """A sign as a card or a programme's page prints it, every word already worked out."""
 
+    label: str
+    details: str  # which therapies or accreditors, or ""
+    meaning: str
+    source: str  # "Source: …." in the page's language
+
+
+def sign_lines(shown: Iterable[ShownSign]) -> list[SignLine]:
+    source = _("Source: %(sources)s.")
+    return [
+        SignLine(
+            label=sign.label,
+            details=", ".join(sign.details),
+            meaning=sign.meaning,
+            source=source % {"sources": "; ".join(sign.sources)},
+        )
+        for sign in shown
+    ]
+
+
+@dataclass(frozen=True)
+class ProgramCard:
+    """Everything a result card prints beyond the programme's own fields, worked out once."""
+
+    program: Program
+    number: int  # its place in the whole list of results
+    url: str
     location: Location | None
     distance: str
     other_sites: int
+    levels: str
+    delivery: str
     schedule: str
-    conditions: list[str]
+    conditions: str
     more_conditions: bool
-    insurance: list[str]
+    insurance: str
     more_insurance: bool
+    signs: list[SignLine]
 
 
 @register.simple_tag
-def program_card(program: Program, place: Place | None = None) -> ProgramCard:
-    """A result card's facts from the prefetched relations, so the template only prints them."""
-    conditions = [term.name for term in related(program, "conditions")]
-    insurance = [term.name for term in related(program, "insurance")]
-    distance = getattr(program, "distance_miles", None)
-    return ProgramCard(
-        location=card_location(program, place),
-        distance=miles(distance) if place and distance is not None else "",
-        other_sites=other_sites(program),
-        schedule=schedule_summary(program),
-        conditions=conditions[:CARD_TERMS_SHOWN],
-        more_conditions=len(conditions) > CARD_TERMS_SHOWN,
-        insurance=insurance[:CARD_TERMS_SHOWN],
-        more_insurance=len(insurance) > CARD_TERMS_SHOWN,
-    )
+def program_cards(
+    programs: Iterable[Program], start: int = 1, place: Place | None = None
+) -> list[ProgramCard]:
+    """A page of result cards from the prefetched relations, so the template only prints
+    them; the labels they share are translated once for the page, not once a card."""
+    words = Translated()
+    cards = []
+    for number, program in enumerate(programs, start=start):
+        conditions = [term.name for term in related(program, "conditions")]
+        insurance = [term.name for term in related(program, "insurance")]
+        distance = getattr(program, "distance_miles", None)
+        cards.append(
+            ProgramCard(
+                program=program,
+                number=number,
+                url=program.get_absolute_url(),
+                location=card_location(program, place),
+                distance=miles(distance) if place and distance is not None else "",
+                other_sites=other_sites(program),
+                levels=", ".join(words(level.label) for level in levels_of(program.levels)),
+                delivery=words.choice(Program.Delivery, program.delivery),
+                schedule=schedule_summary(program, words),
+                conditions=", ".join(conditions[:CARD_TERMS_SHOWN]),
+                more_conditions=len(conditions) > CARD_TERMS_SHOWN,
+                insurance=", ".join(insurance[:CARD_TERMS_SHOWN]),
+                more_insurance=len(insurance) > CARD_TERMS_SHOWN,
+                signs=sign_lines(signs.program_signs(program, words=words)),
+            )
+        )
+    return cards
 
 
 @register.filter
@@ -130,12 +177,11 @@ def other_sites(program: Program) -> int:
 
 
 @register.simple_tag
-def program_signs(program: Program, related: ProgramDetail | None = None) -> list[ShownSign]:
-    """The signs of quality the programme shows (``programs.signs``): from its ``related``
-    rows on its own page, from its prefetched relations elsewhere."""
-    if not related:
-        return signs.program_signs(program)
-    return signs.program_signs(program, terms=related.terms, records=related.directory_records)
+def program_signs(program: Program, related: ProgramDetail) -> list[SignLine]:
+    """The signs of quality a programme's page shows (``programs.signs``), from its rows."""
+    return sign_lines(
+        signs.program_signs(program, terms=related.terms, records=related.directory_records)
+    )
 
 
 @register.filter
