@@ -11,6 +11,9 @@ TEMPLATE_SLOTS = {
     "match_actions": ["shortlists/slots/match_actions.html"],
 }
 
+# Every slot named, with nothing in it (a template asking for a missing name costs more).
+NO_SLOTS: dict[str, list[str]] = {name: [] for name in TEMPLATE_SLOTS}
+
 
 def template_slots(request: HttpRequest) -> dict[str, Any]:
     """The shortlist controls for the programme card and page and for match results.
@@ -19,5 +22,5 @@ def template_slots(request: HttpRequest) -> dict[str, Any]:
     a directory page then renders no slot at all, not twenty empty ones.
     """
     if not request.user.is_authenticated:
-        return {"template_slots": {}}
+        return {"template_slots": NO_SLOTS}
     return {"template_slots": TEMPLATE_SLOTS}

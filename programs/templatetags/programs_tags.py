@@ -11,7 +11,7 @@ from django import forms, template
 from django.utils.html import conditional_escape, escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from programs import signs
 from programs.attached import related
@@ -123,10 +123,12 @@ class ProgramCard:
 
     program: Program
     number: int  # its place in the whole list of results
+    heading_id: str  # the id of its heading, which names the card
     url: str
     location: Location | None
+    city: str  # "City, ST" of that site
     distance: str
-    other_sites: int
+    other_sites: str  # "(and 2 more sites)" besides the one named, or ""
     levels: str
     delivery: str
     schedule: str
@@ -135,6 +137,14 @@ class ProgramCard:
     insurance: str
     more_insurance: bool
     signs: list[SignLine]
+
+
+def _other_sites_note(count: int) -> str:
+    if not count:
+        return ""
+    return ngettext("(and %(counter)s more site)", "(and %(counter)s more sites)", count) % {
+        "counter": count
+    }
 
 
 @register.simple_tag
@@ -149,14 +159,17 @@ def program_cards(
         conditions = [term.name for term in related(program, "conditions")]
         insurance = [term.name for term in related(program, "insurance")]
         distance = getattr(program, "distance_miles", None)
+        location = card_location(program, place)
         cards.append(
             ProgramCard(
                 program=program,
                 number=number,
+                heading_id=f"program-{program.pk}-name",
                 url=program.get_absolute_url(),
-                location=card_location(program, place),
+                location=location,
+                city=f"{location.city}, {location.state}" if location else "",
                 distance=miles(distance) if place and distance is not None else "",
-                other_sites=other_sites(program),
+                other_sites=_other_sites_note(other_sites(program)),
                 levels=", ".join(words(level.label) for level in levels_of(program.levels)),
                 delivery=words.choice(Program.Delivery, program.delivery),
                 schedule=schedule_summary(program, words),
@@ -219,6 +232,16 @@ def list_map_points(items: Iterable, start: int = 1, place: Place | None = None)
             url = program.get_absolute_url()
             points.append(_map_point(number, program.name, url, location))
     return points
+
+
+@register.simple_tag
+def card_map_points(cards: Iterable[ProgramCard]) -> list[dict]:
+    """``list_map_points`` for a page of result cards, from what the cards worked out."""
+    return [
+        _map_point(card.number, card.program.name, card.url, card.location)
+        for card in cards
+        if card.location is not None and card.location.has_coordinates
+    ]
 
 
 @register.simple_tag
