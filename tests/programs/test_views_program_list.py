@@ -9,7 +9,7 @@ from django.test.html import parse_html
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from programs.models import Insurance, Program
+from programs.models import Condition, Insurance, Program
 from tests.factories import LocationFactory, ProgramFactory, WeeklySessionFactory
 from tests.programs.cards import card_names
 
@@ -219,6 +219,17 @@ def test_checkboxes_are_the_markup_djangos_widget_renders(client, query):
         if "not-a-slug" in query
         else 'aria-invalid="true"' not in html
     )
+
+
+def test_the_filters_list_a_term_as_soon_as_it_is_added_renamed_or_removed(client):
+    assert "Gambling" not in get(client)
+    term = Condition.objects.create(slug="gambling", name="Gambling")
+    assert 'name="condition" value="gambling"' in get(client)
+    term.name = "Gambling disorder"
+    term.save()
+    assert "Gambling disorder" in get(client)
+    term.delete()
+    assert "Gambling" not in get(client)
 
 
 PLAIN_FIELDS = ["near", "radius", "format", "age", "q", "sort"]
