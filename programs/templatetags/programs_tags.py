@@ -6,9 +6,10 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from html import escape as html_escape
 
 from django import forms, template
-from django.utils.html import conditional_escape, escape, format_html, format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -261,6 +262,43 @@ def as_json(value: object) -> str:
     return json.dumps(value)
 
 
+@dataclass(frozen=True)
+class CheckboxGroup:
+    """What a list of tick boxes shows about its field, read from the form once.
+
+    A template asking a form field for ``label`` or ``errors`` first tries it as an index
+    (a bound field is indexable), which fails with an exception each time.
+    """
+
+    label: str
+    html_name: str
+    auto_id: str
+    errors: forms.utils.ErrorList
+    chosen: int  # how many boxes the seeker ticked
+
+    @property
+    def open(self) -> bool:
+        return bool(self.chosen or self.errors)
+
+
+@register.simple_tag
+def checkbox_group(field: forms.BoundField) -> CheckboxGroup:
+    return CheckboxGroup(
+        label=str(field.label),
+        html_name=field.html_name,
+        auto_id=field.auto_id,
+        errors=field.errors,
+        chosen=len(field.value() or ()),
+    )
+
+
+def _escaped(value: object) -> str:
+    """``conditional_escape(value)`` without its check for lazy arguments: the same text."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html_escape(str(value))
+
+
 @register.simple_tag
 def checkbox_inputs(options: list[CheckboxOption], name: str, invalid: object) -> SafeString:
     """The options of a checkbox list, in the markup of Django's CheckboxSelectMultiple.
@@ -271,14 +309,14 @@ def checkbox_inputs(options: list[CheckboxOption], name: str, invalid: object) -
     """
     # Each value escaped once and the pieces joined (format_html an option was half the cost).
     after_value = (' aria-invalid="true"' if invalid else "") + " id="
-    name = conditional_escape(name)
+    name = _escaped(name)
     html = []
     for option in options:
-        option_id = conditional_escape(option.id)
+        option_id = _escaped(option.id)
         html.append(
             f'<div>\n    <label for="{option_id}"><input type="checkbox" name="{name}" '
-            f'value="{conditional_escape(option.value)}"{after_value}"{option_id}"'
-            f"{' checked' if option.checked else ''}>\n {conditional_escape(option.label)}"
+            f'value="{_escaped(option.value)}"{after_value}"{option_id}"'
+            f"{' checked' if option.checked else ''}>\n {_escaped(option.label)}"
             "</label></div>"
         )
     return SafeString("".join(html))
@@ -287,9 +325,7 @@ def checkbox_inputs(options: list[CheckboxOption], name: str, invalid: object) -
 def _attributes(attrs: dict[str, object]) -> str:
     """Django's ``django/forms/widgets/attrs.html``: `` name="value"``, a bare name for True."""
     return "".join(
-        f" {conditional_escape(name)}"
-        if value is True
-        else f' {conditional_escape(name)}="{escape(value)}"'
+        f" {_escaped(name)}" if value is True else f' {_escaped(name)}="{_escaped(value)}"'
         for name, value in attrs.items()
         if value is not False
     )
@@ -298,19 +334,19 @@ def _attributes(attrs: dict[str, object]) -> str:
 def _widget_html(widget: dict) -> SafeString:
     """An input's or a select's markup, as Django's widget templates write it."""
     if "optgroups" not in widget:
-        value = "" if widget["value"] is None else f' value="{escape(widget["value"])}"'
+        value = "" if widget["value"] is None else f' value="{_escaped(widget["value"])}"'
         return SafeString(
-            f'<input type="{conditional_escape(widget["type"])}" '
-            f'name="{conditional_escape(widget["name"])}"{value}{_attributes(widget["attrs"])}>'
+            f'<input type="{_escaped(widget["type"])}" '
+            f'name="{_escaped(widget["name"])}"{value}{_attributes(widget["attrs"])}>'
         )
     options = "".join(
-        f'\n  <option value="{escape(option["value"])}"{_attributes(option["attrs"])}>'
-        f"{conditional_escape(option['label'])}</option>\n"
+        f'\n  <option value="{_escaped(option["value"])}"{_attributes(option["attrs"])}>'
+        f"{_escaped(option['label'])}</option>\n"
         for _name, group, _index in widget["optgroups"]
         for option in group
     )
     return SafeString(
-        f'<select name="{conditional_escape(widget["name"])}"{_attributes(widget["attrs"])}>'
+        f'<select name="{_escaped(widget["name"])}"{_attributes(widget["attrs"])}>'
         f"{options}\n</select>"
     )
 
