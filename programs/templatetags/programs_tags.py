@@ -95,8 +95,19 @@ def card_location(program: Program, place: Place | None = None) -> Location | No
 CARD_TERMS_SHOWN = 4
 
 
+class KeyedForTemplates:
+    """Answers ``facts[name]`` as ``facts.name``.
+
+    A template looks each dotted name up as a key first; an object that cannot be indexed
+    fails that with an exception on every lookup, some thirty a result card.
+    """
+
+    def __getitem__(self, name: str) -> object:
+        return getattr(self, name)
+
+
 @dataclass(frozen=True)
-class SignLine:
+class SignLine(KeyedForTemplates):
     """A sign as a card or a programme's page prints it, every word already worked out."""
 
     label: str
@@ -119,10 +130,14 @@ def sign_lines(shown: Iterable[ShownSign]) -> list[SignLine]:
 
 
 @dataclass(frozen=True)
-class ProgramCard:
-    """Everything a result card prints beyond the programme's own fields, worked out once."""
+class ProgramCard(KeyedForTemplates):
+    """Everything a result card prints, worked out once."""
 
     program: Program
+    name: str
+    organization: str
+    is_demo: bool
+    accepting: bool | None  # accepting new patients (None: not known)
     number: int  # its place in the whole list of results
     heading_id: str  # the id of its heading, which names the card
     url: str
@@ -164,6 +179,10 @@ def program_cards(
         cards.append(
             ProgramCard(
                 program=program,
+                name=program.name,
+                organization=program.organization,
+                is_demo=program.is_demo,
+                accepting=program.accepting_new_patients,
                 number=number,
                 heading_id=f"program-{program.pk}-name",
                 url=program.get_absolute_url(),
@@ -263,7 +282,7 @@ def as_json(value: object) -> str:
 
 
 @dataclass(frozen=True)
-class CheckboxGroup:
+class CheckboxGroup(KeyedForTemplates):
     """What a list of tick boxes shows about its field, read from the form once.
 
     A template asking a form field for ``label`` or ``errors`` first tries it as an index
