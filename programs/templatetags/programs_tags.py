@@ -116,8 +116,10 @@ class SignLine(KeyedForTemplates):
     source: str  # "Source: …." in the page's language
 
 
-def sign_lines(shown: Iterable[ShownSign]) -> list[SignLine]:
-    source = _("Source: %(sources)s.")
+def sign_lines(shown: Iterable[ShownSign], source: str | None = None) -> list[SignLine]:
+    """The signs as lines to print; ``source`` is "Source: %(sources)s." translated, when a
+    page of cards has it already."""
+    source = source or _("Source: %(sources)s.")
     return [
         SignLine(
             label=sign.label,
@@ -170,6 +172,7 @@ def program_cards(
     """A page of result cards from the prefetched relations, so the template only prints
     them; the labels they share are translated once for the page, not once a card."""
     words = Translated()
+    source = _("Source: %(sources)s.")
     cards = []
     for number, program in enumerate(programs, start=start):
         conditions = [term.name for term in related(program, "conditions")]
@@ -197,7 +200,7 @@ def program_cards(
                 more_conditions=len(conditions) > CARD_TERMS_SHOWN,
                 insurance=", ".join(insurance[:CARD_TERMS_SHOWN]),
                 more_insurance=len(insurance) > CARD_TERMS_SHOWN,
-                signs=sign_lines(signs.program_signs(program, words=words)),
+                signs=sign_lines(signs.program_signs(program, words=words), source),
             )
         )
     return cards
