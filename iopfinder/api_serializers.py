@@ -7,7 +7,8 @@ for mappings and callables). ``FlatSerializer`` works out once per serializer wh
 read one attribute of an object and calls ``getattr`` for those; anything else (a mapping,
 a missing attribute, a method to call, a dotted or ``*`` source, a field with its own
 ``get_attribute``) goes through DRF's own path, so the output is the same
-(``tests/test_api_serializers.py`` compares them).
+(``tests/test_api_serializers.py`` compares them). A value that a plain text, number or
+yes/no field would give back unchanged (``str(value)`` of a ``str``) is taken as it is.
 """
 
 from __future__ import annotations
@@ -22,14 +23,25 @@ from rest_framework.fields import SkipField
 
 # Field.get_attribute as DRF defines it: a field that keeps it reads ``source_attrs`` only.
 PLAIN_GET_ATTRIBUTE = serializers.Field.get_attribute
+# Fields whose to_representation gives a value of this exact type back as it is (DRF's
+# own: ``str(value)``, ``float(value)``, ``int(value)``, True/False for a bool).
+UNCHANGED = {
+    serializers.CharField.to_representation: str,
+    serializers.FloatField.to_representation: float,
+    serializers.IntegerField.to_representation: int,
+    serializers.BooleanField.to_representation: bool,
+}
 
 
 class FlatSerializer(serializers.Serializer):
     """A serializer whose single-attribute fields are read with a plain ``getattr``."""
 
     @cached_property
-    def representation_plan(self) -> list[tuple[serializers.Field, str | None]]:
-        """Each readable field, with the attribute to read directly (None: DRF's path)."""
+    def representation_plan(
+        self,
+    ) -> list[tuple[serializers.Field, str | None, type | None]]:
+        """Each readable field, with the attribute to read directly (None: DRF's path) and
+        the type of value it gives back unchanged (None: ask the field)."""
         plan = []
         for field in self.fields.values():
             if field.write_only:
@@ -37,14 +49,15 @@ class FlatSerializer(serializers.Serializer):
             plain = (
                 type(field).get_attribute is PLAIN_GET_ATTRIBUTE and len(field.source_attrs) == 1
             )
-            plan.append((field, field.source_attrs[0] if plain else None))
+            unchanged = UNCHANGED.get(type(field).to_representation)
+            plan.append((field, field.source_attrs[0] if plain else None, unchanged))
         return plan
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
         if isinstance(instance, Mapping):
             return super().to_representation(instance)
         data: dict[str, Any] = {}
-        for field, attribute in self.representation_plan:
+        for field, attribute, unchanged in self.representation_plan:
             value = _plain_value(instance, attribute)
             if value is _DRF_PATH:
                 try:
@@ -53,7 +66,10 @@ class FlatSerializer(serializers.Serializer):
                     continue
                 if isinstance(value, serializers.PKOnlyObject) and value.pk is None:
                     value = None
-            data[field.field_name] = None if value is None else field.to_representation(value)
+            if value is None or type(value) is unchanged:
+                data[field.field_name] = value
+            else:
+                data[field.field_name] = field.to_representation(value)
         return data
 
 

@@ -12,6 +12,7 @@ from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import EditSuggestion, Program, phone_validator
+from programs.vocabulary_cache import vocabulary_cached
 
 ACCEPTING_CHOICES = [
     ("", _("No change")),
@@ -130,7 +131,8 @@ def checkbox_options(form: forms.Form, names: Iterable[str]) -> dict[str, list[C
 
     Django renders three templates per option (some 2,000 template nodes for the directory's
     filters); one loop over these gives the same markup. Vocabulary fields (labelled by
-    their terms' names) are read together in one query.
+    their terms' names) are read together in one query, kept by each process until a
+    vocabulary changes (``programs.vocabulary_cache``).
     """
     names = list(names)
     vocabulary_fields = {
@@ -138,7 +140,10 @@ def checkbox_options(form: forms.Form, names: Iterable[str]) -> dict[str, list[C
         for name in names
         if isinstance(form.fields[name], forms.ModelMultipleChoiceField)
     }
-    vocabularies = _vocabulary_choices(vocabulary_fields)
+    vocabularies = vocabulary_cached(
+        "checkbox-choices:" + ",".join(vocabulary_fields),
+        lambda: _vocabulary_choices(vocabulary_fields),
+    )
     options: dict[str, list[CheckboxOption]] = {}
     for name in names:
         field = form[name]

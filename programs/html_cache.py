@@ -14,6 +14,13 @@ an HMAC of what was asked (keyed with the site's secret), and pages live in thei
 (``CACHES["pages"]``: in production a Redis with ``maxmemory`` and ``allkeys-lru``, so the
 limits' counters are never evicted to make room for pages).
 
+For a visitor who is not signed in and has no messages waiting, the whole page is kept: the
+frame around the catalogue's part (header, language switcher, footer) is the same for all
+of them but for the CSRF token in the language switcher's form, so the page is stored with
+a placeholder there (an HMAC of the site's secret, never in any content) and each visitor
+gets their own token put in (``catalogue_page``). A results list changed in place (htmx)
+keeps only its part (``catalogue_html``).
+
 A token in the shared cache names the catalogue's current state. Every write to a
 programme, its sites, sessions, links or vocabularies replaces it (the signals in
 ``programs.apps`` and ``program_search_refresh``, which imports and seeding call), at once
@@ -29,8 +36,11 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.cache import caches
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
 from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language
 
@@ -107,3 +117,44 @@ def catalogue_html(
     if PRIVATE not in parts and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
         pages.set(key, parts, timeout=settings.CATALOGUE_HTML_SECONDS)
     return parts
+
+
+def _csrf_placeholder() -> str:
+    """Where a visitor's CSRF token goes in a stored page: unguessable, so no content has it."""
+    return "csrf-" + salted_hmac("programs.html_cache.csrf", "placeholder").hexdigest()
+
+
+def _with_token(request: HttpRequest, body: str, placeholder: str) -> HttpResponse:
+    return HttpResponse(body.replace(placeholder, get_token(request)))
+
+
+def catalogue_page(
+    request: HttpRequest,
+    kind: str,
+    render: Callable[[], HtmlParts],
+    template: str,
+    *,
+    parameters: frozenset[str] = frozenset(),
+) -> HttpResponse:
+    """``template`` around ``render()``'s parts (as ``{"html": parts}``), the whole page from
+    the shared cache when another anonymous visitor has asked for it since the catalogue last
+    changed, with this visitor's CSRF token put in. Someone signed in, a request the parts
+    cannot be shared for (see ``catalogue_html``) or one with messages to show gets the page
+    rendered for them alone."""
+    token = None
+    if _cacheable(request, parameters) and not len(get_messages(request)):
+        token = catalogue_token()
+    if token is None:
+        html = catalogue_html(request, kind, render, parameters=parameters)
+        return HttpResponse(render_to_string(template, {"html": html}, request))
+    pages = caches["pages"]
+    key = _key(request, f"{kind}:page", token)
+    placeholder = _csrf_placeholder()
+    body = pages.get(key)
+    if body is None:
+        parts = render()
+        body = render_to_string(template, {"html": parts, "csrf_token": placeholder}, request)
+        # A part that holds a CSRF token, or that its render keeps private, is this visitor's.
+        if PRIVATE not in parts and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+            pages.set(key, body, timeout=settings.CATALOGUE_HTML_SECONDS)
+    return _with_token(request, body, placeholder)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.attached import related
 from programs.models import VOCABULARY_RELATIONS, DirectoryRecord, Program, Vocabulary
+from programs.translated import Translated
 
 # Therapies with strong trial evidence for the conditions IOPs treat (see docs/domain.md).
 EVIDENCE_BASED_THERAPIES = frozenset(
@@ -94,6 +95,9 @@ DEFINITIONS: dict[str, Definition] = {
     ),
 }
 
+# Where a sign's term came from when no directory edition gives it but one lists the programme.
+ADDED_BY_OUR_TEAM = _("Added by our team")
+
 # The vocabularies the signs read.
 SIGN_RELATIONS = tuple(dict.fromkeys(definition.relation for definition in DEFINITIONS.values()))
 
@@ -119,7 +123,9 @@ class ShownSign:
     sources: list[str]  # where the fact comes from
 
 
-def _edition_terms(records: Iterable[DirectoryRecord]) -> list[tuple[str, dict[str, set[str]]]]:
+def _edition_terms(
+    records: Iterable[DirectoryRecord], words: Translated
+) -> list[tuple[str, dict[str, set[str]]]]:
     """Each directory edition that lists the programme, with the terms its own row maps to."""
     from programs.imports.editions import BY_SOURCE
     from programs.imports.samhsa import Facility, map_codes
@@ -131,7 +137,7 @@ def _edition_terms(records: Iterable[DirectoryRecord]) -> list[tuple[str, dict[s
             continue
         terms: dict[str, set[str]] = {relation: set() for relation in VOCABULARY_RELATIONS}
         map_codes(Facility.from_row(record.row).codes, edition, terms, set())
-        editions.append((record.get_source_display(), terms))
+        editions.append((words.choice(Program.Source, record.source), terms))
     return editions
 
 
@@ -140,9 +146,11 @@ def program_signs(
     *,
     terms: Mapping[str, Sequence[Vocabulary]] | None = None,
     records: Sequence[DirectoryRecord] | None = None,
+    words: Translated | None = None,
 ) -> list[ShownSign]:
     """The signs a programme shows, from its relations (attached or prefetched), or from
-    its ``terms`` by relation and directory ``records`` when given (``ProgramDetail``).
+    its ``terms`` by relation and directory ``records`` when given (``ProgramDetail``);
+    a page of cards shares its ``words`` (each label translated once).
 
     A sign's source is each directory edition whose own row says it; a fact no edition
     gives came from the listing's own source (our staff, a CSV, a curator's edit).
@@ -151,7 +159,8 @@ def program_signs(
         terms = {relation: related(program, relation) for relation in SIGN_RELATIONS}
     if records is None:
         records = related(program, "directory_records")
-    editions = _edition_terms(records)
+    words = words or Translated()
+    editions = _edition_terms(records, words)
     shown = []
     for sign, definition in DEFINITIONS.items():
         listed = [term for term in terms[definition.relation] if term.slug in definition.slugs]
@@ -163,14 +172,16 @@ def program_signs(
         given = set().union(*(mapped[relation] for _label, mapped in editions))
         if slugs - given:  # a term no edition gives: the listing's own source, or a curator
             sources.append(
-                str(_("Added by our team") if editions else program.get_source_display())
+                words(ADDED_BY_OUR_TEAM)
+                if editions
+                else words.choice(Program.Source, program.source)
             )
         details = [term.name for term in listed] if len(definition.slugs) > 1 else []
         shown.append(
             ShownSign(
                 sign=sign,
-                label=str(Sign(sign).label),
-                meaning=str(definition.meaning),
+                label=words(Sign(sign).label),
+                meaning=words(definition.meaning),
                 details=details,
                 sources=sources,
             )

@@ -18,7 +18,13 @@ from django_ratelimit.decorators import ratelimit
 
 from programs import levels as care_levels
 from programs.forms import SuggestionForm, checkbox_options
-from programs.html_cache import PRIVATE, SHARED_PARAMETERS, HtmlParts, catalogue_html
+from programs.html_cache import (
+    PRIVATE,
+    SHARED_PARAMETERS,
+    HtmlParts,
+    catalogue_html,
+    catalogue_page,
+)
 from programs.models import Condition
 from programs.relax import relax_links
 from programs.selectors import (
@@ -103,14 +109,20 @@ def _directory_html(request: HttpRequest) -> HtmlParts:
 @vary_on_headers("HX-Request")
 def program_list(request: HttpRequest) -> HttpResponse:
     """The directory; a filter changed in place (htmx) gets only the results back."""
+    if not request.htmx:
+        return catalogue_page(
+            request,
+            "directory",
+            lambda: _directory_html(request),
+            "programs/program_list.html",
+            parameters=SHARED_PARAMETERS,
+        )
     html = catalogue_html(
         request, "directory", lambda: _directory_html(request), parameters=SHARED_PARAMETERS
     )
     if "redirect" in html:
         return HttpResponseClientRedirect(html["redirect"])
-    if request.htmx:
-        return HttpResponse(html["results"])
-    return render(request, "programs/program_list.html", {"html": html})
+    return HttpResponse(html["results"])
 
 
 def _program_html(request: HttpRequest, slug: str) -> HtmlParts:
@@ -125,8 +137,9 @@ def _program_html(request: HttpRequest, slug: str) -> HtmlParts:
 
 
 def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    html = catalogue_html(request, "programme", lambda: _program_html(request, slug))
-    return render(request, "programs/program_detail.html", {"html": html})
+    return catalogue_page(
+        request, "programme", lambda: _program_html(request, slug), "programs/program_detail.html"
+    )
 
 
 def _suggestion_rate(group: str, request: HttpRequest) -> str:

@@ -11,7 +11,16 @@ TEMPLATE_SLOTS = {
     "match_actions": ["shortlists/slots/match_actions.html"],
 }
 
+# Every slot named, with nothing in it (a template asking for a missing name costs more).
+NO_SLOTS: dict[str, list[str]] = {name: [] for name in TEMPLATE_SLOTS}
+
 
 def template_slots(request: HttpRequest) -> dict[str, Any]:
-    """The shortlist controls for the programme card and page and for match results."""
+    """The shortlist controls for the programme card and page and for match results.
+
+    Only approved clinicians see them, so a visitor who is not signed in is offered none:
+    a directory page then renders no slot at all, not twenty empty ones.
+    """
+    if not request.user.is_authenticated:
+        return {"template_slots": NO_SLOTS}
     return {"template_slots": TEMPLATE_SLOTS}

@@ -44,6 +44,10 @@ def share_link_current(*, shortlist: Shortlist) -> ShareLink | None:
     return shortlist.share_links.live().order_by("-created_at", "-pk").first()
 
 
+# A programme's relations the patient page (shortlists/share_page.html) and PDF show.
+SHARED_RELATIONS = ("locations", "sessions", "insurance", "licensed_states")
+
+
 def share_link_get_live(*, token: str) -> ShareLink | None:
     """A live link by its token with everything the patient page shows, or None.
 
@@ -60,10 +64,11 @@ def share_link_get_live(*, token: str) -> ShareLink | None:
     )
     if link is None:
         return None
-    # Everything the patient page and PDF show, in a fixed number of queries however
-    # many programmes the list holds.
+    # What the patient page and PDF show of each programme (its sites, sessions, insurers and
+    # the states its virtual care reaches), in a fixed number of queries however many
+    # programmes the list holds; not the rest of its page (six more queries).
     items = ShortlistItem.objects.prefetch_related(
-        Prefetch("program", queryset=Program.objects.for_detail())
+        Prefetch("program", queryset=Program.objects.prefetch_related(*SHARED_RELATIONS))
     )
     prefetch_related_objects([link.shortlist], Prefetch("items", queryset=items))
     return link

@@ -222,9 +222,16 @@ def share_link_revoke(*, link: ShareLink, now: datetime.datetime | None = None) 
     return link
 
 
+# Clinicians see when a link was last opened to the minute: a page reloaded or printed
+# within a minute of the last recorded opening writes nothing.
+OPENING_RECORDED_EVERY = datetime.timedelta(minutes=1)
+
+
 def share_link_record_open(*, link: ShareLink, now: datetime.datetime | None = None) -> None:
     """Note when the patient page was last opened; nothing about who opened it."""
     now = now or timezone.now()
+    if link.last_opened_at is not None and now - link.last_opened_at < OPENING_RECORDED_EVERY:
+        return
     # A single UPDATE: two patients' tabs opening at once must not race on a read-modify-write.
     ShareLink.objects.filter(pk=link.pk).update(last_opened_at=now)
     link.last_opened_at = now

@@ -349,6 +349,18 @@ def test_populations_language_intensity_verified_and_waitlist():
     assert check(rules.WaitlistRule(), program) is None
 
 
+def test_the_month_verified_is_said_in_the_reader_s_language_each_time():
+    from django.utils import translation
+
+    program = ProgramFactory(last_verified_on=datetime.date(2024, 6, 3))
+    said_in = {}
+    for language in ("en", "es", "en", "es"):
+        with translation.override(language):
+            said_in.setdefault(language, set()).add(check(rules.VerifiedRule(), program).text)
+    assert said_in["en"] == {"Listing last verified in June 2024"}
+    assert said_in["es"] == {"Ficha verificada por última vez en junio 2024"}
+
+
 def test_stale_and_unverified_listings_score_less():
     stale = check(rules.VerifiedRule(), ProgramFactory(last_verified_on=datetime.date(2024, 1, 1)))
     never = check(rules.VerifiedRule(), ProgramFactory(last_verified_on=None))

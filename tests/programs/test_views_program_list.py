@@ -7,8 +7,9 @@ import pytest
 from django.db import connection
 from django.test.html import parse_html
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
-from programs.models import Insurance, Program
+from programs.models import Condition, Insurance, Program
 from tests.factories import LocationFactory, ProgramFactory, WeeklySessionFactory
 from tests.programs.cards import card_names
 
@@ -218,6 +219,46 @@ def test_checkboxes_are_the_markup_djangos_widget_renders(client, query):
         if "not-a-slug" in query
         else 'aria-invalid="true"' not in html
     )
+
+
+def test_the_filters_list_a_term_as_soon_as_it_is_added_renamed_or_removed(client):
+    assert "Gambling" not in get(client)
+    term = Condition.objects.create(slug="gambling", name="Gambling")
+    assert 'name="condition" value="gambling"' in get(client)
+    term.name = "Gambling disorder"
+    term.save()
+    assert "Gambling disorder" in get(client)
+    term.delete()
+    assert "Gambling" not in get(client)
+
+
+PLAIN_FIELDS = ["near", "radius", "format", "age", "q", "sort"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "near=10001&radius=5&format=virtual&age=30&q=%22Caf%C3%A9%22+%3Cb%3E&sort=name&accepting=on",
+        "near=zzz&radius=0&format=x&age=abc&sort=bad",
+        "near=%3Cscript%3E&radius=9999&accepting=maybe",
+    ],
+    ids=["blank", "filled", "errors", "more-errors"],
+)
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_plain_fields_are_the_markup_djangos_field_group_renders(client, query, language):
+    response = client.get("/programs/?" + query, HTTP_ACCEPT_LANGUAGE=language)
+    html = response.content.decode()
+    form = response.context["form"]
+    with translation.override(language):
+        for name in PLAIN_FIELDS:
+            # Label, help text, errors, value, aria-invalid and aria-describedby, as Django
+            # writes them, character for character.
+            field = form[name]
+            group = f'<div class="field{" field--error" if field.errors else ""}">'
+            assert group + str(field.as_field_group()) + "</div>" in html, name
+        accepting = form["accepting"]
+        assert str(accepting.errors) + str(accepting) in html
 
 
 def test_sort_select_offers_distance_name_and_verified(client):

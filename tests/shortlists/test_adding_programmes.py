@@ -1,6 +1,7 @@
 """Adding programmes from the directory, a programme page and match results."""
 
 import logging
+import re
 
 import pytest
 from django.db import connection
@@ -47,6 +48,28 @@ def test_add_controls_show_only_for_approved_clinicians(
     login(client, clinician_a.user)
     for page in pages:
         assert ADD_BUTTON in client.get(page).text
+
+
+def test_each_directory_card_adds_its_own_programme_and_comes_back(client_a, shortlist_a):
+    first = ProgramFactory(name="Harbor Evening IOP", conditions=["depression"])
+    second = ProgramFactory(name="Quay Morning IOP", conditions=["depression"])
+    for program in (first, second):
+        LocationFactory(program=program)
+    directory = reverse("programs:list") + "?near=10001&sort=name"
+    html = client_a.get(directory).text
+    cards = re.findall(r'<article class="card program-card".*?</article>', html, re.S)
+    assert len(cards) == 2
+    for card, program in zip(cards, (first, second), strict=True):
+        assert f'<h3 id="program-{program.pk}-name">' in card
+        assert f'name="program" value="{program.pk}"' in card
+        assert f'Add to shortlist<span class="visually-hidden">: {program.name}</span>' in card
+    response = client_a.post(
+        reverse("shortlists:item_add"),
+        {"program": second.pk, "shortlist": shortlist_a.pk, "next": directory},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == directory
+    assert shortlist_a.items.order_by("position").last().program == second
 
 
 def test_add_from_a_programme_page_goes_back_there_with_a_message(client_a, program, shortlist_a):

@@ -176,6 +176,20 @@ def test_opening_the_page_records_when_but_the_clinician_looking_does_not(
     assert timezone.now() - live_link.last_opened_at < datetime.timedelta(seconds=10)
 
 
+def test_opening_again_within_a_minute_writes_nothing_and_later_moves_the_time(live_link):
+    from matching.shortlists.services import share_link_record_open
+
+    opened = timezone.now()
+    share_link_record_open(link=live_link, now=opened)
+    with CaptureQueriesContext(connection) as queries:
+        share_link_record_open(link=live_link, now=opened + datetime.timedelta(seconds=40))
+    assert len(queries) == 0
+    later = opened + datetime.timedelta(minutes=3)
+    share_link_record_open(link=live_link, now=later)
+    live_link.refresh_from_db()
+    assert live_link.last_opened_at == later
+
+
 def test_clinician_sees_when_the_link_was_last_opened(client, client_a, live_link, shortlist_a):
     assert "Not opened yet" in client_a.get(share_url(shortlist_a)).text
     ShareLink.objects.filter(pk=live_link.pk).update(last_opened_at=timezone.now())
@@ -350,3 +364,12 @@ def test_mail_server_failure_says_so_without_a_500_or_the_address_in_logs(
     assert response.status_code == 503
     assert "We couldn&#x27;t send the email just now." in response.text
     assert "patient@example.com" not in caplog.text
+
+
+def test_the_patient_page_reads_only_what_it_shows(
+    client, live_link, django_assert_max_num_queries
+):
+    # The link, its items, their programmes, and each programme's sites, sessions, insurers
+    # and licensed states; the opening recorded. Not the programme's other vocabularies.
+    with django_assert_max_num_queries(8):
+        assert client.get(page_url(live_link)).status_code == 200

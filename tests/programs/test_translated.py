@@ -1,0 +1,35 @@
+"""Labels translated once for a page say exactly what the lazy labels say, in its language."""
+
+import pytest
+from django.utils import translation
+
+from programs.models import Program, WeeklySession
+from programs.signs import DEFINITIONS, Sign
+from programs.translated import Translated
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_words_are_the_labels_in_the_language_of_the_page(language):
+    with translation.override(language):
+        words = Translated()
+        for sign, definition in DEFINITIONS.items():
+            assert words(Sign(sign).label) == str(Sign(sign).label)
+            assert words(definition.meaning) == str(definition.meaning)
+            assert words(definition.meaning) == str(definition.meaning)  # asked again
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_choice_reads_as_get_display_does(language, db):
+    with translation.override(language):
+        words = Translated()
+        for delivery in Program.Delivery:
+            assert words.choice(Program.Delivery, delivery) == str(
+                Program(delivery=delivery).get_delivery_display()
+            )
+        assert words.choice(WeeklySession.Weekday, 2) == str(WeeklySession.Weekday(2).label)
+        assert words.choice(Program.Source, "retired") == "retired"
+
+
+def test_spanish_words_are_spanish():
+    with translation.override("es"):
+        assert Translated().choice(WeeklySession.Weekday, 0) == "Lunes"
