@@ -316,7 +316,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     # JSON only: the interactive documentation lives at /api/docs/.
-    "DEFAULT_RENDERER_CLASSES": ["drf_orjson_renderer.renderers.ORJSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["iopfinder.api_renderers.APIJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["iopfinder.api_parsers.BoundedJSONParser"],
     "EXCEPTION_HANDLER": "iopfinder.api_errors.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 from typing import Protocol
 
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.text import get_text_list
 from django.utils.translation import get_language, gettext_lazy, ngettext
@@ -609,7 +610,8 @@ class IntensityRule(BaseRule):
 def month_and_year(language: str | None, year: int, month: int) -> str:
     """ "June 2025" in ``language`` (the active one: each language is kept apart). Formatting
     a date costs ~25 µs, once per result on every page of results; months are few."""
-    return date_format(datetime.date(year, month, 1), "F Y")
+    with translation.override(language):
+        return date_format(datetime.date(year, month, 1), "F Y")
 
 
 class VerifiedRule(BaseRule):

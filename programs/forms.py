@@ -141,7 +141,8 @@ def checkbox_options(form: forms.Form, names: Iterable[str]) -> dict[str, list[C
         if isinstance(form.fields[name], forms.ModelMultipleChoiceField)
     }
     vocabularies = vocabulary_cached(
-        "checkbox-choices:" + ",".join(vocabulary_fields),
+        # The form's own class too: another form's fields of the same names may offer less.
+        f"checkbox-choices:{type(form).__qualname__}:" + ",".join(vocabulary_fields),
         lambda: _vocabulary_choices(vocabulary_fields),
     )
     options: dict[str, list[CheckboxOption]] = {}

@@ -1,8 +1,9 @@
 """Catalogue HTML that every worker shares until the catalogue changes.
 
 Anonymous visitors who ask for the same directory search or programme page get the same
-HTML, so its main part is rendered once and kept in the shared cache. The page around it
-(the header with its CSRF token, messages, the language switcher) is rendered per request.
+HTML, so it is rendered once and kept in the shared cache: the whole page for a visitor
+who has no messages waiting (``catalogue_page``), the main part alone for a results list
+changed in place (``catalogue_html``).
 
 Only what the catalogue says is shared, never what a search says about the person: a
 search is shared only when every parameter it carries is one of the directory's catalogue
@@ -37,6 +38,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.messages import get_messages
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -119,13 +121,25 @@ def catalogue_html(
     return parts
 
 
-def _csrf_placeholder() -> str:
-    """Where a visitor's CSRF token goes in a stored page: unguessable, so no content has it."""
-    return "csrf-" + salted_hmac("programs.html_cache.csrf", "placeholder").hexdigest()
+def _csrf_placeholder(token: str) -> str:
+    """Where a visitor's CSRF token goes in a stored page: unguessable (an HMAC of the site's
+    secret) and new with every catalogue change, so no content can carry it."""
+    return "csrf-" + salted_hmac("programs.html_cache.csrf", token).hexdigest()
+
+
+def _csrf_field(value: str) -> str:
+    """The CSRF field exactly as ``{% csrf_token %}`` writes it: only there is a token put."""
+    return f'name="csrfmiddlewaretoken" value="{value}"'
 
 
 def _with_token(request: HttpRequest, body: str, placeholder: str) -> HttpResponse:
-    return HttpResponse(body.replace(placeholder, get_token(request)))
+    return HttpResponse(body.replace(_csrf_field(placeholder), _csrf_field(get_token(request))))
+
+
+def frame_version() -> str:
+    """What the page around the catalogue's part is built from: the static files' manifest
+    (hashed file names), so a deploy never serves pages naming the previous files."""
+    return getattr(staticfiles_storage, "manifest_hash", "") or ""
 
 
 def catalogue_page(
@@ -148,8 +162,8 @@ def catalogue_page(
         html = catalogue_html(request, kind, render, parameters=parameters)
         return HttpResponse(render_to_string(template, {"html": html}, request))
     pages = caches["pages"]
-    key = _key(request, f"{kind}:page", token)
-    placeholder = _csrf_placeholder()
+    key = _key(request, f"{kind}:page:{frame_version()}", token)
+    placeholder = _csrf_placeholder(token)
     body = pages.get(key)
     if body is None:
         parts = render()

@@ -47,6 +47,15 @@ def test_every_string_in_the_spanish_catalogue_is_translated_and_none_is_fuzzy()
     assert entries_needing_work(polib.pofile(str(CATALOGUE))) == []
 
 
+def test_every_plural_has_every_form_spanish_counts_with():
+    # The header says how many forms (Django's Spanish: one, millions, other); a message with
+    # fewer leaves a count without words and fails `msgfmt -c`.
+    po = polib.pofile(str(CATALOGUE))
+    forms = int(re.search(r"nplurals=(\d+)", po.metadata["Plural-Forms"]).group(1))
+    short = [e.msgid for e in po if e.msgid_plural and len(e.msgstr_plural) != forms]
+    assert short == []
+
+
 def test_translations_keep_every_placeholder_and_tag_of_the_english():
     broken = []
     for entry in polib.pofile(str(CATALOGUE)):

@@ -471,7 +471,7 @@ class ProgramMatchSerializer(FlatSerializer):
                 {
                     "criterion": str(reason.criterion),
                     "met": reason.met,
-                    "role": reason.role,
+                    "role": str(reason.role),
                     "points": float(reason.points),
                     "max_points": float(reason.max_points),
                     "text": str(reason.text),

@@ -12,7 +12,7 @@ TEMPLATE_SLOTS = {
 }
 
 # Every slot named, with nothing in it (a template asking for a missing name costs more).
-NO_SLOTS: dict[str, list[str]] = {name: [] for name in TEMPLATE_SLOTS}
+NO_SLOTS: dict[str, tuple[str, ...]] = {name: () for name in TEMPLATE_SLOTS}
 
 
 def template_slots(request: HttpRequest) -> dict[str, Any]:

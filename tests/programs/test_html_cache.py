@@ -87,6 +87,60 @@ def test_the_whole_page_is_shared_and_each_visitor_gets_a_working_token_of_their
     )
 
 
+def test_a_clinician_s_header_never_reaches_the_next_visitor(manhattan_program, client_a):
+    for url in (DIRECTORY, manhattan_program.get_absolute_url()):
+        mine = client_a.get(url).content.decode()
+        assert "My shortlists" in mine and "Log out" in mine
+        for _ in range(2):  # the first stores the page, the second is served from it
+            theirs = Client().get(url).content.decode()
+            assert "My shortlists" not in theirs and "Log out" not in theirs
+            assert csrf_field(theirs) not in mine
+
+
+def test_a_shared_page_keeps_its_headers_and_gives_a_new_visitor_a_csrf_cookie(manhattan_program):
+    Client().get(DIRECTORY)
+    served = Client().get(DIRECTORY, HTTP_ACCEPT_LANGUAGE="en")
+    vary = {part.strip() for part in served.headers["Vary"].split(",")}
+    assert {"Cookie", "Accept-Language", "HX-Request"} <= vary
+    assert served.headers["Content-Language"] == "en"
+    assert "csrftoken" in served.cookies
+
+
+def test_a_page_whose_part_asks_for_a_csrf_token_is_never_shared_whole(db):
+    from programs.html_cache import SHARED_PARAMETERS, catalogue_page
+
+    renders = []
+
+    def render(request):
+        renders.append(get_token(request))
+        return {"title": "", "main": renders[-1]}
+
+    for _ in range(2):
+        request = RequestFactory().get("/programs/")
+        request.user = type("Anonymous", (), {"is_authenticated": False})()
+        catalogue_page(
+            request,
+            "test",
+            lambda request=request: render(request),
+            "programs/program_list.html",
+            parameters=SHARED_PARAMETERS,
+        )
+    assert len(renders) == 2
+
+
+def test_a_deploy_with_new_static_files_never_serves_pages_naming_the_old_ones(
+    manhattan_program, monkeypatch
+):
+    from programs import html_cache
+
+    monkeypatch.setattr(html_cache, "frame_version", lambda: "manifest-1")
+    Client().get(DIRECTORY)
+    monkeypatch.setattr(html_cache, "frame_version", lambda: "manifest-2")
+    with CaptureQueriesContext(connection) as queries:
+        main_of(Client().get(DIRECTORY))
+    assert len(queries) > 0  # rendered again: the stored page names the old files
+
+
 def test_a_visitor_with_a_message_waiting_sees_it_on_a_shared_page(db):
     from django.contrib.messages import add_message, constants
     from django.contrib.messages.storage.fallback import FallbackStorage
