@@ -13,15 +13,23 @@ from typing import Any
 import django_filters
 from django import forms
 from django.conf import settings
-from django.db.models import Expression, F, Min, Q, QuerySet
+from django.db.models import Expression, F, Max, Min, Q, QuerySet
 from django.http import QueryDict
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from programs import levels as care_levels
 from programs.geo import GeocodingError, Place, geocode
-from programs.models import Condition, Insurance, Language, Modality, Population, Program
-from programs.querysets import haversine_miles
+from programs.models import (
+    Condition,
+    Insurance,
+    Language,
+    Modality,
+    Population,
+    Program,
+    ProgramSearch,
+)
+from programs.querysets import haversine_miles, nearest_site_miles
 from programs.schedule import TimeOfDay
 from programs.search import SearchConditions, terms_mask, vocabulary_bits
 from programs.signs import Sign, sign_q
@@ -108,6 +116,19 @@ def _vocabulary_filter(model: type, label: str) -> django_filters.ModelMultipleC
         method="filter_noop",
         widget=forms.CheckboxSelectMultiple,
     )
+
+
+# Where each of the directory's filters is applied, for the two ways a page is found: the
+# search rows' condition (``row_search``, used by both ``filter_queryset`` and
+# ``ranked_rows``), the levels and signs (both, each on its own columns), the order (both,
+# ``order_by``) and free text (``filter_queryset`` only: ``ranked_rows`` leaves such a search
+# to it). A new filter must be placed here, and so in both (tests/programs/test_directory_ranked.py).
+ROW_FILTERS = frozenset(
+    ("near", "radius", "format", "condition", "modality", "insurance", "language", "population")
+    + ("time", "age", "accepting")
+)
+BOTH_FILTERS = frozenset(("level", "sign", "sort"))
+FILTER_QUERYSET_ONLY = frozenset(("q",))
 
 
 class ProgramFilterSet(django_filters.FilterSet):
@@ -294,12 +315,59 @@ class ProgramFilterSet(django_filters.FilterSet):
             queryset = queryset.annotate(distance_miles=Min(search.distance))
         elif search.place:
             queryset = queryset.with_distance_from(search.place)
-        for sign in data.get("sign") or ():
-            # On the programme itself, not its search rows: a subquery per sign ticked.
-            queryset = queryset.filter(sign_q(sign))
+        # On the programme itself, not its search rows: a subquery per sign ticked.
+        queryset = self.with_signs(queryset, program="pk")
         if data.get("q"):
             queryset = queryset.search(data["q"])
         return self.sort_queryset(queryset)
+
+    def with_signs(self, queryset: QuerySet, *, program: str) -> QuerySet:
+        """Only programmes showing every sign of quality ticked (``program``: their id's name)."""
+        for sign in self.form.cleaned_data.get("sign") or ():
+            queryset = queryset.filter(sign_q(sign, program=program))
+        return queryset
+
+    def ranked_rows(self, bits: dict[str, dict[int, int]] | None = None) -> QuerySet | None:
+        """A valid search with a place as one search row per programme found, in this
+        FilterSet's order, from the search rows alone: ``program_id``, ``distance`` (miles
+        to the nearest site, as ``distance_miles``) and ``schedule_mask`` (its sessions).
+
+        The same filters as ``filter_queryset`` (``RANKED_FILTERS``: every one but free text),
+        on the rows instead of the programmes: at 100k, joining ~1,250 wide programme rows to
+        keep the 20 shown was 10 of the directory query's 14 ms. None for a search
+        ``filter_queryset`` must answer: no place (the whole directory by name reads the
+        programmes' (status, name) index and stops after a page) or free text (ranked on the
+        programmes' own words). ``bits``: every vocabulary's term bits, when the caller has them.
+        """
+        data = self.form.cleaned_data
+        if self.place is None or data.get("q"):
+            return None
+        rows = SearchConditions()
+        search = self.row_search(rows, bits)
+        found = ProgramSearch.objects.filter(search.condition, rows.offering(self.levels_mask))
+        found = self.with_signs(found, program="program_id")
+        if search.distance is not None:
+            # Sites inside the radius: the programme's distance is its nearest one's. Its own
+            # columns are the same on each of its rows (``program_search_refresh``).
+            found = found.values("program_id").annotate(
+                distance=Min(search.distance),
+                sort_name=Min("name"),
+                verified=Max("last_verified_on"),
+                schedule_mask=Max("schedule"),
+            )
+        else:
+            # Virtual care in the place's state: one row per programme.
+            found = found.values("program_id").annotate(
+                distance=nearest_site_miles(self.place, program="program_id"),
+                sort_name=F("name"),
+                verified=F("last_verified_on"),
+                schedule_mask=F("schedule"),
+            )
+        return found.order_by(
+            *self.order_by(
+                distance="distance", verified="verified", name="sort_name", pk="program_id"
+            )
+        )
 
     @property
     def ordering(self) -> str:
@@ -320,12 +388,23 @@ class ProgramFilterSet(django_filters.FilterSet):
             return RANK
         return Sort.NAME
 
+    def order_by(
+        self,
+        *,
+        distance: str = "distance_miles",
+        verified: str = "last_verified_on",
+        name: str = "name",
+        pk: str = "pk",
+    ) -> list[Any]:
+        """``ordering`` as ``order_by`` arguments, named for the programmes or their rows."""
+        first: list[Any] = []
+        if self.ordering == Sort.DISTANCE:
+            first = [F(distance).asc(nulls_last=True)]
+        elif self.ordering == Sort.VERIFIED:
+            first = [F(verified).desc(nulls_last=True)]
+        elif self.ordering == RANK:
+            first = ["-search_rank"]
+        return [*first, name, pk]
+
     def sort_queryset(self, queryset: QuerySet) -> QuerySet:
-        ordering = self.ordering
-        if ordering == Sort.DISTANCE:
-            return queryset.order_by(F("distance_miles").asc(nulls_last=True), "name", "pk")
-        if ordering == Sort.VERIFIED:
-            return queryset.order_by(F("last_verified_on").desc(nulls_last=True), "name", "pk")
-        if ordering == RANK:
-            return queryset.order_by("-search_rank", "name", "pk")
-        return queryset.order_by("name", "pk")
+        return queryset.order_by(*self.order_by())

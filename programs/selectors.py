@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, F, Max, Min, QuerySet, Window
+from django.db.models import Count, QuerySet, Window
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 
@@ -20,20 +20,17 @@ from programs.attached import (
     attach_terms,
     plain_terms,
 )
-from programs.filters import ProgramFilterSet, Sort
+from programs.filters import ProgramFilterSet
 from programs.models import (
     VOCABULARY_RELATIONS,
     DirectoryRecord,
     Location,
     Program,
-    ProgramSearch,
     State,
     Vocabulary,
     WeeklySession,
 )
-from programs.querysets import nearest_site_miles
-from programs.search import SearchConditions, bits_by_rank
-from programs.signs import sign_q
+from programs.search import bits_by_rank
 from programs.vocabulary_cache import vocabulary_cached
 
 
@@ -209,56 +206,16 @@ def program_page(
 
 def program_ranked_rows(
     *, filterset: ProgramFilterSet, vocabulary: Mapping[str, Mapping[int, Any]] | None = None
-) -> QuerySet[ProgramSearch] | None:
-    """A valid search with a place, as one row per programme found, from its search rows
-    alone and in the FilterSet's order: ``program_id``, ``distance`` (miles to the nearest
-    site, as the FilterSet's ``distance_miles``) and ``schedule`` (its sessions' mask).
-
-    None for a search the FilterSet must answer itself: no place (the whole directory by
-    name reads the programmes' (status, name) index and stops after a page) or free text
-    (ranked on the programmes' own words). The FilterSet's queryset joins the matching
-    rows to their programmes before it groups them: at 100k, reading ~1,250 wide
-    programme rows to keep the 20 shown was 10 of its 14 ms.
-    """
-    data = filterset.form.cleaned_data
-    if filterset.place is None or data.get("q"):
-        return None
-    rows = SearchConditions()
+) -> QuerySet | None:
+    """``ProgramFilterSet.ranked_rows`` for a valid search, with the term bits of the page's
+    vocabulary copy when it has one (no second read of the shared token)."""
     bits = None
-    if vocabulary is not None:  # the page's copy: no second read of the shared token
+    if vocabulary is not None:
         bits = {
             model._meta.label: bits_by_rank(vocabulary[relation])
             for relation, model in VOCABULARY_RELATIONS.items()
         }
-    search = filterset.row_search(rows, bits)
-    found = ProgramSearch.objects.filter(search.condition, rows.offering(filterset.levels_mask))
-    for sign in data.get("sign") or ():
-        found = found.filter(sign_q(sign, program="program_id"))
-    if search.distance is not None:
-        # Sites inside the radius: the programme's distance is its nearest one's. Its own
-        # columns are the same on each of its rows (``program_search_refresh``).
-        found = found.values("program_id").annotate(
-            distance=Min(search.distance),
-            sort_name=Min("name"),
-            verified=Max("last_verified_on"),
-            schedule_mask=Max("schedule"),
-        )
-    else:
-        # Virtual care in the place's state: one row per programme.
-        found = found.values("program_id").annotate(
-            distance=nearest_site_miles(filterset.place, program="program_id"),
-            sort_name=F("name"),
-            verified=F("last_verified_on"),
-            schedule_mask=F("schedule"),
-        )
-    ordering = filterset.ordering
-    if ordering == Sort.DISTANCE:
-        first = [F("distance").asc(nulls_last=True)]
-    elif ordering == Sort.VERIFIED:
-        first = [F("verified").desc(nulls_last=True)]
-    else:
-        first = []
-    return found.order_by(*first, "sort_name", "program_id")
+    return filterset.ranked_rows(bits)
 
 
 def _ranked_page(

@@ -231,3 +231,19 @@ def test_a_programme_unpublished_while_its_search_rows_list_it_is_left_out(catal
     Program.objects.filter(pk=withdrawn).update(status=Program.Status.ARCHIVED)
     page = program_directory_page(filterset=filterset, page=1, per_page=4).page
     assert [program.pk for program in page] == [pk for pk in listed[:4] if pk != withdrawn]
+
+
+def test_every_directory_filter_is_applied_on_the_ranked_page_or_left_to_the_filterset():
+    """A filter added to the FilterSet must say where it is applied (programs/filters.py), so
+    the HTML page (ranked on the search rows) and the API (the FilterSet's queryset) list the
+    same programmes."""
+    from programs.filters import (
+        BOTH_FILTERS,
+        FILTER_QUERYSET_ONLY,
+        ROW_FILTERS,
+        ProgramFilterSet,
+    )
+
+    placed = ROW_FILTERS | BOTH_FILTERS | FILTER_QUERYSET_ONLY
+    assert set(ProgramFilterSet.base_filters) == placed
+    assert len(placed) == len(ROW_FILTERS) + len(BOTH_FILTERS) + len(FILTER_QUERYSET_ONLY)
