@@ -172,6 +172,40 @@ def _page_number(page: str | int | None) -> tuple[int, str]:
     return number, ""
 
 
+def _counted_rows(
+    queryset: QuerySet,
+    page: str | int | None,
+    per_page: int,
+    *,
+    count_with_page: bool = True,
+    counted: str = "pk",
+) -> tuple[list[Any], int, str, Paginator]:
+    """The rows of the page asked for (model instances, or dicts from ``values()``), its
+    number and notice (``DirectoryPage``), and a paginator that knows the total; past the
+    last page, the last page. The total as ``program_page`` says; ``counted``: a column the
+    query groups by (a grouped query can count only those in its window)."""
+    number, notice = _page_number(page)
+    offset = (number - 1) * per_page
+    paginator = Paginator(queryset, per_page)
+    if count_with_page:
+        rows = list(
+            queryset.annotate(total_count=Window(Count(counted)))[offset : offset + per_page]
+        )
+        if not rows:
+            total = queryset.count()
+        else:
+            total = rows[0]["total_count"] if isinstance(rows[0], dict) else rows[0].total_count
+    else:
+        total = queryset.count()
+        rows = list(queryset[offset : offset + per_page]) if offset < total else []
+    paginator.count = total  # cached_property: reuse the total we already have
+    if not rows and total:
+        number, notice = paginator.num_pages, "past_the_end"
+        offset = (number - 1) * per_page
+        rows = list(queryset[offset : offset + per_page])
+    return rows, number, notice, paginator
+
+
 def program_page(
     *,
     queryset: QuerySet,
@@ -187,20 +221,9 @@ def program_page(
     the total is its own ``COUNT(*)`` and the page can stop after ``per_page`` rows read in
     index order (the whole directory by name: a window count there read all 100k rows).
     """
-    number, notice = _page_number(page)
-    offset = (number - 1) * per_page
-    paginator = Paginator(queryset, per_page)
-    if count_with_page:
-        rows = list(queryset.annotate(total_count=Window(Count("pk")))[offset : offset + per_page])
-        total = rows[0].total_count if rows else queryset.count()
-    else:
-        total = queryset.count()
-        rows = list(queryset[offset : offset + per_page]) if offset < total else []
-    paginator.count = total  # cached_property: reuse the total we already have
-    if not rows and total:
-        number, notice = paginator.num_pages, "past_the_end"
-        offset = (number - 1) * per_page
-        rows = list(queryset[offset : offset + per_page])
+    rows, number, notice, paginator = _counted_rows(
+        queryset, page, per_page, count_with_page=count_with_page
+    )
     return DirectoryPage(page=Page(rows, number, paginator), notice=notice)
 
 
@@ -224,16 +247,7 @@ def _ranked_page(
     """``program_page`` for ``program_ranked_rows``: the page's rows and the total in one
     query, its programmes by id in a second, in the rows' order with their distances; and
     each one's schedule mask, by id."""
-    number, notice = _page_number(page)
-    offset = (number - 1) * per_page
-    shown = list(rows.annotate(total_count=Window(Count("program_id")))[offset : offset + per_page])
-    total = shown[0]["total_count"] if shown else rows.count()
-    paginator = Paginator(rows, per_page)
-    paginator.count = total  # cached_property: reuse the total we already have
-    if not shown and total:
-        number, notice = paginator.num_pages, "past_the_end"
-        offset = (number - 1) * per_page
-        shown = list(rows[offset : offset + per_page])
+    shown, number, notice, paginator = _counted_rows(rows, page, per_page, counted="program_id")
     # In any order (the rows give it): sorting them by name was a third of reading them.
     by_pk = programs.order_by().in_bulk([row["program_id"] for row in shown])
     found = []
