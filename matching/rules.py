@@ -27,13 +27,16 @@ from typing import Protocol
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.text import get_text_list
-from django.utils.translation import get_language, gettext_lazy, ngettext
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language, gettext_noop
 
 from matching.intake import Format, Goal, Intake, Severity
-from programs.attached import PlainTerm, plain_terms, related
+from programs.attached import PlainTerm, attached_schedule, plain_terms, related
 from programs.models import Condition, Program
-from programs.schedule import TimeOfDay, session_band
+from programs.schedule import TimeOfDay
+from programs.search import bits_by_rank, fit_days, schedule_days_and_bands, session_bit
+from programs.translated import Translated
+from programs.translated import said as _
+from programs.translated import said_plural as ngettext
 
 # With format "either", virtual care earns the distance points of a trip this long (or of the
 # whole radius, if that is shorter): a programme nearer than this is not outranked by a virtual
@@ -94,6 +97,12 @@ class Vocabulary:
         return plain_terms(self.terms)
 
     @functools.cached_property
+    def bits(self) -> dict[str, dict[int, int]]:
+        """Each term's bit in the search table's masks, by relation and id: the copy holds
+        every term, so they come without a query (``programs.search.bits_by_rank``)."""
+        return {relation: bits_by_rank(terms) for relation, terms in self.terms.items()}
+
+    @functools.cached_property
     def condition_categories(self) -> dict[str, str]:
         """Each condition's category by slug."""
         return {term.slug: term.category for term in self.terms.get("conditions", {}).values()}
@@ -106,6 +115,8 @@ class Context:
     distance_miles: float | None
     today: datetime.date
     vocabulary: Vocabulary
+    # Labels made text once for all the results of a page (share one between them).
+    words: Translated = field(default_factory=Translated)
 
 
 class Rule(Protocol):
@@ -208,18 +219,18 @@ class ConditionsRule(BaseRule):
 
 
 # Sentences naming concerns: main and others, the main one only, others only; the conjunction.
-# Lazy, so that only the sentence used is translated (scoring runs for every candidate).
+# Marked here, translated when used (``_``), so that only the sentence said is looked up.
 TREATS = (
-    gettext_lazy("Treats %(condition)s, your main concern, and %(others)s"),
-    gettext_lazy("Treats %(condition)s, your main concern"),
-    gettext_lazy("Treats %(others)s"),
-    gettext_lazy("and"),
+    gettext_noop("Treats %(condition)s, your main concern, and %(others)s"),
+    gettext_noop("Treats %(condition)s, your main concern"),
+    gettext_noop("Treats %(others)s"),
+    gettext_noop("and"),
 )
 LACKS = (
-    gettext_lazy("Doesn't list %(condition)s, your main concern, or %(others)s"),
-    gettext_lazy("Doesn't list %(condition)s, your main concern"),
-    gettext_lazy("Doesn't list %(others)s"),
-    gettext_lazy("or"),
+    gettext_noop("Doesn't list %(condition)s, your main concern, or %(others)s"),
+    gettext_noop("Doesn't list %(condition)s, your main concern"),
+    gettext_noop("Doesn't list %(others)s"),
+    gettext_noop("or"),
 )
 
 
@@ -228,10 +239,10 @@ def _concerns_sentence(main: str | None, others: list[str], sentences: tuple) ->
     both, main_only, others_only, conjunction = sentences
     if not main and not others:
         return None
-    values = {"condition": main, "others": get_text_list(others, conjunction)}
+    values = {"condition": main, "others": get_text_list(others, _(conjunction))}
     if main:
-        return str(both if others else main_only) % values
-    return str(others_only) % values
+        return _(both if others else main_only) % values
+    return _(others_only) % values
 
 
 def needs_dual_diagnosis_care(intake: Intake, vocabulary: Vocabulary) -> bool:
@@ -319,10 +330,21 @@ GOAL_SERVICES: dict[str, tuple[str, ...]] = {
 }
 
 
+def program_schedule(program: Program) -> int:
+    """The programme's session times as the search table's mask (``programs.search``): as the
+    ranking read it with the page (``attach_schedules``), or made from its weekly sessions."""
+    schedule = attached_schedule(program)
+    if schedule is None:
+        schedule = 0
+        for session in related(program, "sessions"):
+            schedule |= 1 << session_bit(session.weekday, session.start_time)
+    return schedule
+
+
 def goal_met(goal: str, program: Program) -> bool:
     """Whether a programme offers what a goal needs (pure; uses prefetched relations)."""
     if goal == Goal.KEEP_WORKING:
-        bands = {session_band(s.weekday, s.start_time) for s in related(program, "sessions")}
+        _days, bands = schedule_days_and_bands(program_schedule(program))
         return program.offers_virtual or bool(bands & {TimeOfDay.EVENING, TimeOfDay.WEEKEND})
     if goal == Goal.STEP_DOWN and program.offers_php:
         return True
@@ -341,8 +363,8 @@ class GoalsRule(BaseRule):
         self, role: Role, intake: Intake, program: Program, context: Context
     ) -> tuple[CriterionResult, ...]:
         fits = {goal: goal_met(goal, program) for goal in intake.goals}
-        met = [str(Goal(goal).label) for goal, fit in fits.items() if fit]
-        unmet = [str(Goal(goal).label) for goal, fit in fits.items() if not fit]
+        met = [context.words.choice(Goal, goal) for goal, fit in fits.items() if fit]
+        unmet = [context.words.choice(Goal, goal) for goal, fit in fits.items() if not fit]
         have = missing = None
         if met:
             have = ngettext("Fits your goal: %(goals)s", "Fits your goals: %(goals)s", len(met)) % {
@@ -359,15 +381,15 @@ class GoalsRule(BaseRule):
 
 # Each band in a sentence: "evening" sessions, or the seeker's own "evenings".
 BAND_WORDS = {
-    TimeOfDay.MORNING: (gettext_lazy("weekday morning"), gettext_lazy("weekday mornings")),
-    TimeOfDay.AFTERNOON: (gettext_lazy("weekday afternoon"), gettext_lazy("weekday afternoons")),
-    TimeOfDay.EVENING: (gettext_lazy("evening"), gettext_lazy("evenings")),
-    TimeOfDay.WEEKEND: (gettext_lazy("weekend"), gettext_lazy("weekends")),
+    TimeOfDay.MORNING: (gettext_noop("weekday morning"), gettext_noop("weekday mornings")),
+    TimeOfDay.AFTERNOON: (gettext_noop("weekday afternoon"), gettext_noop("weekday afternoons")),
+    TimeOfDay.EVENING: (gettext_noop("evening"), gettext_noop("evenings")),
+    TimeOfDay.WEEKEND: (gettext_noop("weekend"), gettext_noop("weekends")),
 }
 
 
 def _band_words(band: str, *, yours: bool = False) -> str:
-    return str(BAND_WORDS[band][yours])
+    return _(BAND_WORDS[band][yours])
 
 
 def schedule_days(program: Program, availability: Iterable[str]) -> tuple[int, int]:
@@ -376,14 +398,9 @@ def schedule_days(program: Program, availability: Iterable[str]) -> tuple[int, i
     A day fits when any session that day starts in a band the seeker can attend: a
     programme running a morning and an evening track on the same days fits either.
     """
-    wanted = set(availability)
-    days: set[int] = set()
-    fitting: set[int] = set()
-    for session in related(program, "sessions"):
-        days.add(session.weekday)
-        if session_band(session.weekday, session.start_time) in wanted:
-            fitting.add(session.weekday)
-    return len(fitting), len(days)
+    schedule = program_schedule(program)
+    days, _bands = schedule_days_and_bands(schedule)
+    return fit_days(schedule, availability), len(days)
 
 
 class ScheduleRule(BaseRule):
@@ -404,7 +421,7 @@ class ScheduleRule(BaseRule):
                 earned=SCHEDULE_UNKNOWN_SHARE,
                 met=None,
             )
-        bands = {session_band(s.weekday, s.start_time) for s in related(program, "sessions")}
+        _days, bands = schedule_days_and_bands(program_schedule(program))
         if fit == days:
             times = [
                 _band_words(b) for b in TimeOfDay.values if b in bands & {*intake.availability}

@@ -52,7 +52,6 @@ from programs.search import (
     FIT_BITS,
     availability_code,
     bands_mask,
-    bits_by_rank,
     mask,
 )
 
@@ -68,9 +67,9 @@ class SqlContext:
 
     @classmethod
     def load(cls, vocabulary: Vocabulary, today: datetime.date) -> SqlContext:
-        # The vocabulary holds every term, so the bits come without a query.
-        bits = {relation: bits_by_rank(terms) for relation, terms in vocabulary.terms.items()}
-        return cls(vocabulary=vocabulary, bits=bits, today=today, vendor=connection.vendor)
+        return cls(
+            vocabulary=vocabulary, bits=vocabulary.bits, today=today, vendor=connection.vendor
+        )
 
     def mask(self, relation: str, slugs: Iterable[str]) -> int:
         """The bits of the terms with these slugs (unknown slugs have none)."""

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime
 import math
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
 from django.db import connection
 from django.db.models import (
@@ -19,7 +20,13 @@ from matching.intake import Format, Intake
 from matching.rules import Vocabulary, insurance_cover
 from matching.rules_sql import RANK_COLUMNS, SqlContext, choose, has, rank_columns
 from matching.screening import PLANS, ListPlan
-from programs.attached import attach_rows, attach_terms
+from programs.attached import (
+    attach_masked_terms,
+    attach_rows,
+    attach_schedules,
+    attach_terms,
+    rows_by,
+)
 from programs.geo import bounding_box
 from programs.levels import Level
 from programs.models import (
@@ -30,7 +37,7 @@ from programs.models import (
     ProgramSearch,
 )
 from programs.querysets import haversine_miles
-from programs.search import SearchConditions
+from programs.search import SEARCH_RELATIONS, SearchConditions
 from programs.selectors import vocabulary_terms_read
 from programs.vocabulary_cache import vocabulary_cached
 
@@ -45,6 +52,11 @@ PROGRAM_COLUMNS = (
 
 # The rows (not vocabulary terms) a page of results may need.
 PAGE_ROWS = ("locations", "sessions")
+# The search table's masks the ranking returns with each row of its page: the terms of every
+# vocabulary it holds and the session times. A page of results reads its programmes' terms
+# and schedules off them instead of the link tables and sessions (the rules and the cards
+# need only which terms, days and times of day).
+PAGE_MASKS = (*SEARCH_RELATIONS, "schedule")
 
 
 @dataclass(frozen=True)
@@ -54,6 +66,7 @@ class RankedRow:
     program_id: int
     distance_miles: float | None
     group: int = 0  # the index of the list plan's group it falls in
+    masks: Mapping[str, int] = field(default_factory=dict)  # ``PAGE_MASKS`` by column
 
 
 @dataclass(frozen=True)
@@ -395,7 +408,7 @@ def match_ranked_page(
     # the vocabulary, and the inner query's own values stay parameters.
     query = (
         f"SELECT program_id, distance, COUNT(*) OVER () AS total, {group} AS list_group, "  # noqa: S608
-        f"{columns} FROM ({candidates.sql}) AS candidate "
+        f"{', '.join(PAGE_MASKS)}, {columns} FROM ({candidates.sql}) AS candidate "
         f"ORDER BY list_group, {', '.join(RANK_COLUMNS)}, name, program_id LIMIT %s OFFSET %s"
     )
     with connection.cursor() as cursor:
@@ -409,7 +422,16 @@ def match_ranked_page(
                 candidates.params,
             )
             total = cursor.fetchone()[0]
-    return RankedPage(rows=tuple(RankedRow(row[0], row[1], row[3]) for row in rows), total=total)
+    masks = len(PAGE_MASKS)
+    return RankedPage(
+        rows=tuple(
+            RankedRow(
+                row[0], row[1], row[3], dict(zip(PAGE_MASKS, row[4 : 4 + masks], strict=True))
+            )
+            for row in rows
+        ),
+        total=total,
+    )
 
 
 def group_sql(plan: ListPlan) -> str:
@@ -429,7 +451,7 @@ def page_relations(intake: Intake) -> list[str]:
     Each prefetched vocabulary costs a query and a model instance per link, so the ones no
     rule reads for this intake (and no card shows) are left out.
     """
-    relations = ["locations", "sessions", "conditions", "insurance"]
+    relations = ["locations", "conditions", "insurance"]
     if intake.therapies or intake.goals:
         relations.append("modalities")
     if intake.populations:
@@ -440,22 +462,42 @@ def page_relations(intake: Intake) -> list[str]:
 
 
 def programs_for_page(
-    *, ids: list[int], relations: list[str], vocabulary: Vocabulary | None = None
+    *,
+    ids: list[int],
+    relations: list[str],
+    vocabulary: Vocabulary | None = None,
+    masks: Mapping[int, Mapping[str, int]] | None = None,
 ) -> dict[int, Program]:
     """The programmes on a page with ``relations`` attached, by id (read with
     ``programs.attached.related``).
 
     Sites and sessions are one query each; vocabulary terms come from the vocabulary copy
     (one query of link ids for all of them, no object per link). No ``prefetch_related``:
-    its queryset per programme and relation was most of a match's Python time.
+    its queryset per programme and relation was most of a match's Python time. With
+    ``masks`` (each programme's ``PAGE_MASKS``, as the ranking returned them, by id) the
+    session times and the searched vocabularies' terms are read off those, without a query.
     """
     vocabulary = vocabulary or vocabulary_load()
-    programs = list(Program.objects.filter(pk__in=ids))
-    attach_rows(programs, relations=[relation for relation in relations if relation in PAGE_ROWS])
-    attach_terms(
-        programs,
-        relations=[relation for relation in relations if relation in VOCABULARY_RELATIONS],
-        known=vocabulary.plain_terms,
-        reread=lambda: vocabulary_read().plain_terms,
-    )
+    programs = rows_by(Program, "pk", ids)
+    terms = [relation for relation in relations if relation in VOCABULARY_RELATIONS]
+    rows = [relation for relation in relations if relation in PAGE_ROWS]
+    reread = lambda: vocabulary_read().plain_terms  # noqa: E731
+    if masks is not None:
+        rows = [relation for relation in rows if relation != "sessions"]
+        attach_schedules(
+            programs, schedules={pk: of_program["schedule"] for pk, of_program in masks.items()}
+        )
+        masked = [relation for relation in terms if relation in SEARCH_RELATIONS]
+        terms = [relation for relation in terms if relation not in SEARCH_RELATIONS]
+        attach_masked_terms(
+            programs,
+            relations=masked,
+            masks=masks,
+            bits=vocabulary.bits,
+            known=vocabulary.plain_terms,
+            reread=reread,
+        )
+    attach_rows(programs, relations=rows)
+    if terms:
+        attach_terms(programs, relations=terms, known=vocabulary.plain_terms, reread=reread)
     return {program.pk: program for program in programs}

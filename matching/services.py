@@ -17,6 +17,7 @@ from matching.selectors import (
     vocabulary_load,
 )
 from programs.models import Program
+from programs.translated import Translated
 
 # Results per page: the first page is what most seekers read.
 RESULT_LIMIT = 25
@@ -107,13 +108,18 @@ def match_programs(
         ids=[row.program_id for row in ranked.rows],
         relations=page_relations(intake),
         vocabulary=vocabulary,
+        # Terms and session times as the ranking read them: no query for either.
+        masks={row.program_id: row.masks for row in ranked.rows},
     )
     results = []
+    words = Translated()  # labels made text once for the whole page
     groups = level.plan.groups if level.plan else ()
     previous = None
     for row in ranked.rows:
         program = programs[row.program_id]
-        context = Context(distance_miles=row.distance_miles, today=today, vocabulary=vocabulary)
+        context = Context(
+            distance_miles=row.distance_miles, today=today, vocabulary=vocabulary, words=words
+        )
         points, reasons = score(intake, program, context)
         group = groups[row.group] if row.group < len(groups) else None
         results.append(

@@ -19,6 +19,9 @@ from programs.schedule import EVENING_START, NOON, WEEKEND_DAYS, TimeOfDay
 from programs.vocabulary_cache import vocabulary_cached
 
 MAX_BITS = 63
+# The vocabularies the search table holds as masks, one column each, named as the programme's
+# relation (accreditations are shown, never searched).
+SEARCH_RELATIONS = ("conditions", "modalities", "insurance", "languages", "populations")
 DAYS = range(7)
 # Three bands per day by the time a session starts (people plan around arriving);
 # Saturday and Sunday are "weekend" whatever the hour.

@@ -26,13 +26,18 @@ from programs.models import (
     WeeklySession,
 )
 from programs.querysets import IN_PERSON_DELIVERIES, VIRTUAL_DELIVERIES
-from programs.search import DAYS, bits_by_rank, day_mask, pack_fit_days, session_bit
+from programs.search import (
+    DAYS,
+    SEARCH_RELATIONS,
+    bits_by_rank,
+    day_mask,
+    pack_fit_days,
+    session_bit,
+)
 from programs.vocabulary_cache import vocabulary_changed
 from programs.workflow import WorkflowError, transition_problem
 
 BATCH_SIZE = 2000
-# The vocabularies the search table holds (accreditations are shown, never searched).
-SEARCH_RELATIONS = ("conditions", "modalities", "insurance", "languages", "populations")
 
 
 # --- The search table ----------------------------------------------------------------

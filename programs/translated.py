@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+
+from django.core.signals import setting_changed
 from django.db.models import Choices
 from django.utils.functional import Promise
+from django.utils.translation import get_language, gettext, ngettext
 
 
 class Translated:
@@ -32,3 +36,34 @@ class Translated:
         if texts is None:
             texts = self._choices[choices] = {member.value: str(member.label) for member in choices}
         return texts[value] if value in texts else str(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _catalogue(language: str | None, singular: str, plural: str | None, number: int) -> str:
+    # ``language`` is only the key: the text comes from the language active when it is asked.
+    return gettext(singular) if plural is None else ngettext(singular, plural, number)
+
+
+def said(message: str) -> str:
+    """``gettext(message)``, looked up in the catalogue once per language in this process.
+
+    A look-up costs a few microseconds (English falls back through every catalogue); the
+    match explains 25 results with some 400 of them. For messages written in the code
+    (``said("…")`` is not extracted: import it as ``_``, or mark the text with
+    ``gettext_noop``), never for text from a request or the database.
+    """
+    return _catalogue(get_language(), message, None, 0)
+
+
+def said_plural(singular: str, plural: str, number: int) -> str:
+    """``ngettext`` remembered as ``said`` is (import it as ``ngettext``)."""
+    return _catalogue(get_language(), singular, plural, number)
+
+
+def _forget(*, setting: str, **kwargs: object) -> None:
+    # Tests that change the languages or the catalogues' folders get them read again.
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"}:
+        _catalogue.cache_clear()
+
+
+setting_changed.connect(_forget)

@@ -32,6 +32,7 @@ from programs import levels as care_levels
 from programs.api.serializers import (
     MilesField,
     ProgramSummarySerializer,
+    answer_words,
     miles_data,
     program_summary_data,
 )
@@ -461,12 +462,13 @@ class ProgramMatchSerializer(FlatSerializer):
         of ~70 values each through DRF's fields were most of a match answer's CPU. Tested
         equal, value, type and field order (tests/test_api_serializers.py)."""
         group = match.group
+        words = answer_words(self)
         return {
-            "program": program_summary_data(match.program, self.context.get("request")),
+            "program": program_summary_data(match.program, self.context.get("request"), words),
             "score": match.score,
             "distance_miles": miles_data(match.distance_miles),
             "group": None if group is None else str(group.code),
-            "group_label": None if group is None else str(group.label),
+            "group_label": None if group is None else words(group.label),
             "reasons": [
                 {
                     "criterion": str(reason.criterion),

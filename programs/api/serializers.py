@@ -15,6 +15,7 @@ from programs.models import Modality, Program, WeeklySession
 from programs.schedule import TimeOfDay, session_band
 from programs.selectors import ProgramDetail
 from programs.signs import Sign, program_signs
+from programs.translated import Translated
 
 CLOCK_FORMAT = "%H:%M"  # times of day as sent (``ClockTimeField``)
 
@@ -128,7 +129,7 @@ class ProgramSummarySerializer(ProgramIdentitySerializer):
 
     def to_representation(self, program: Program) -> dict[str, Any]:
         # Built directly, as the declared fields give it (tested): see program_summary_data.
-        return program_summary_data(program, self.context.get("request"))
+        return program_summary_data(program, self.context.get("request"), answer_words(self))
 
 
 class ProgramListItemSerializer(ProgramSummarySerializer):
@@ -138,7 +139,7 @@ class ProgramListItemSerializer(ProgramSummarySerializer):
 
     def to_representation(self, program: Program) -> dict[str, Any]:
         return {
-            **program_summary_data(program, self.context.get("request")),
+            **program_summary_data(program, self.context.get("request"), answer_words(self)),
             "distance_miles": miles_data(getattr(program, "distance_miles", None)),
         }
 
@@ -400,11 +401,21 @@ def miles_data(value: Any) -> float | None:
     return None if value is None else round(float(value), 1)
 
 
-def program_identity_data(program: Program, request: Any) -> dict[str, Any]:
+def answer_words(serializer: serializers.BaseSerializer) -> Translated:
+    """One ``Translated`` for a whole answer (kept in the context its serializers share): a
+    list of results says the same few labels many times."""
+    return serializer.context.setdefault("words", Translated())
+
+
+def program_identity_data(
+    program: Program, request: Any, words: Translated | None = None
+) -> dict[str, Any]:
     """``ProgramIdentitySerializer``'s fields for ``program``, built directly: DRF copies every
     declared field of each nested serializer per answer and asks each field for its value,
     most of a match answer's CPU. Tests prove each builder gives what the declared fields
-    give, value, type and field order (the declared fields stay the schema)."""
+    give, value, type and field order (the declared fields stay the schema). ``words`` makes
+    the levels' labels text once for a whole answer."""
+    words = words or Translated()
     path = program.get_absolute_url()
     return {
         "slug": program.slug,
@@ -415,9 +426,9 @@ def program_identity_data(program: Program, request: Any) -> dict[str, Any]:
         "levels": [
             {
                 "code": level.code,
-                "label": str(level.label),
+                "label": words(level.label),
                 "asam": level.asam,
-                "description": str(level.description),
+                "description": words(level.description),
             }
             for level in program.levels_offered
         ],
@@ -426,11 +437,13 @@ def program_identity_data(program: Program, request: Any) -> dict[str, Any]:
     }
 
 
-def program_summary_data(program: Program, request: Any) -> dict[str, Any]:
+def program_summary_data(
+    program: Program, request: Any, words: Translated | None = None
+) -> dict[str, Any]:
     """``ProgramSummarySerializer``'s fields for ``program`` (see ``program_identity_data``);
     sites and terms as attached (``programs.attached``) or read."""
     return {
-        **program_identity_data(program, request),
+        **program_identity_data(program, request, words),
         "accepting_new_patients": program.accepting_new_patients,
         "phone": program.phone,
         "website": program.website,

@@ -56,6 +56,8 @@ def test_a_term_added_since_the_copy_shows_on_the_page(db):
     # Added without the signals that would replace the copy (as a raw import could).
     Condition.objects.bulk_create([Condition(slug="gambling", name="Gambling", sort_order=0)])
     program.conditions.add(Condition.objects.get(slug="gambling"))
+    # Its search rows rewritten, as every write path does: their mask names the new term.
+    program_search_refresh(program_ids=[program.pk])
     result = match_programs(intake=make_intake())
     assert [term.name for term in related(result.results[0].program, "conditions")] == [
         term.name for term in program.conditions.all()

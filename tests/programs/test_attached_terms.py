@@ -1,11 +1,16 @@
-"""A page of programmes' terms, attached from the vocabulary copy, are what .all() gives."""
+"""A page of programmes' terms, attached from the vocabulary copy (from the links or the search
+table's masks), are what .all() gives."""
+
+import datetime
 
 import pytest
 
-from matching.selectors import programs_for_page, vocabulary_load
+from matching.selectors import PAGE_MASKS, programs_for_page, vocabulary_load
 from programs.attached import related
-from programs.models import VOCABULARY_RELATIONS, Program
-from tests.factories import LocationFactory, ProgramFactory
+from programs.models import VOCABULARY_RELATIONS, Condition, Program, ProgramSearch
+from programs.services import program_search_refresh
+from programs.templatetags.programs_tags import schedule_summary
+from tests.factories import LocationFactory, ProgramFactory, WeeklySessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +66,60 @@ def test_attached_terms_carry_the_name_in_the_language_shown():
                 assert [str(term) for term in related(page[program.pk], relation)] == [
                     term.name for term in getattr(fresh, relation).all()
                 ]
+
+
+def _masks(ids):
+    """Each programme's ``PAGE_MASKS`` from its search rows, as the ranking returns them."""
+    rows = ProgramSearch.objects.filter(program_id__in=ids, kind=ProgramSearch.Kind.ANCHOR)
+    return {row["program_id"]: row for row in rows.values("program_id", *PAGE_MASKS)}
+
+
+def test_terms_and_schedules_read_off_the_search_masks_are_the_relations(
+    django_assert_max_num_queries,
+):
+    programs = [
+        ProgramFactory(
+            conditions=["ptsd-trauma", "depression", "anxiety"],
+            modalities=["dbt", "cbt"],
+            insurance=["medicaid", "aetna"],
+            languages=["es", "en"],
+            populations=["young-adults"],
+        ),
+        ProgramFactory(conditions=["anxiety"], insurance=[], modalities=[]),
+        ProgramFactory(conditions=[], modalities=[], insurance=[], languages=[]),
+    ]
+    for program in programs:
+        LocationFactory(program=program)
+    WeeklySessionFactory(program=programs[0], weekday=5, start_time=datetime.time(9))
+    WeeklySessionFactory(program=programs[0], weekday=1, start_time=datetime.time(18))
+    ids = [program.pk for program in programs]
+    masks = _masks(ids)
+    vocabulary = vocabulary_load()
+    # The programmes and their sites: no links, no sessions.
+    with django_assert_max_num_queries(2):
+        page = programs_for_page(
+            ids=ids, relations=["locations", "sessions", *RELATIONS], masks=masks
+        )
+    read = programs_for_page(ids=ids, relations=["sessions", *RELATIONS], vocabulary=vocabulary)
+    for program in Program.objects.filter(pk__in=ids):
+        for relation in RELATIONS:
+            assert [term.slug for term in related(page[program.pk], relation)] == [
+                term.slug for term in getattr(program, relation).all()
+            ], relation
+        assert schedule_summary(page[program.pk]) == schedule_summary(read[program.pk])
+    assert schedule_summary(page[programs[0].pk]) == "Evenings / Weekends · Tue, Sat"
+
+
+def test_a_mask_naming_a_term_the_copy_lacks_reads_the_links():
+    program = ProgramFactory(conditions=["depression"])
+    LocationFactory(program=program)
+    vocabulary_load()
+    # Added without the signals that would replace the copy; its search rows rewritten.
+    Condition.objects.bulk_create([Condition(slug="gambling", name="Gambling", sort_order=0)])
+    program.conditions.add(Condition.objects.get(slug="gambling"))
+    program_search_refresh(program_ids=[program.pk])
+    page = programs_for_page(ids=[program.pk], relations=["conditions"], masks=_masks([program.pk]))
+    assert {term.slug for term in related(page[program.pk], "conditions")} == {
+        "depression",
+        "gambling",
+    }
