@@ -17,9 +17,8 @@ pytestmark = pytest.mark.django_db
 RELATIONS = ["conditions", "modalities", "insurance", "populations", "languages"]
 
 
-def test_attached_terms_are_the_relations_in_the_vocabulary_order(
-    django_assert_max_num_queries,
-):
+def _programmes_with_terms():
+    """Three programmes with a site each: many terms out of order, a few, none."""
     programs = [
         ProgramFactory(
             conditions=["ptsd-trauma", "depression", "anxiety"],
@@ -32,6 +31,13 @@ def test_attached_terms_are_the_relations_in_the_vocabulary_order(
     ]
     for program in programs:
         LocationFactory(program=program)
+    return programs
+
+
+def test_attached_terms_are_the_relations_in_the_vocabulary_order(
+    django_assert_max_num_queries,
+):
+    programs = _programmes_with_terms()
     ids = [program.pk for program in programs]
     vocabulary_load()
     # The programmes, sites, sessions and one query for every vocabulary's links.
@@ -77,19 +83,7 @@ def _masks(ids):
 def test_terms_and_schedules_read_off_the_search_masks_are_the_relations(
     django_assert_max_num_queries,
 ):
-    programs = [
-        ProgramFactory(
-            conditions=["ptsd-trauma", "depression", "anxiety"],
-            modalities=["dbt", "cbt"],
-            insurance=["medicaid", "aetna"],
-            languages=["es", "en"],
-            populations=["young-adults"],
-        ),
-        ProgramFactory(conditions=["anxiety"], insurance=[], modalities=[]),
-        ProgramFactory(conditions=[], modalities=[], insurance=[], languages=[]),
-    ]
-    for program in programs:
-        LocationFactory(program=program)
+    programs = _programmes_with_terms()
     WeeklySessionFactory(program=programs[0], weekday=5, start_time=datetime.time(9))
     WeeklySessionFactory(program=programs[0], weekday=1, start_time=datetime.time(18))
     ids = [program.pk for program in programs]
