@@ -8,6 +8,7 @@ Bit 63 is the sign bit, so a mask holds at most 63 values.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable
 
 from django.db import models
@@ -79,10 +80,12 @@ def session_bit(weekday: int, start_time: datetime.time) -> int:
     return weekday * DAY_PARTS + part
 
 
-def schedule_days_and_bands(schedule: int) -> tuple[list[int], set[str]]:
+@functools.lru_cache(maxsize=4096)
+def schedule_days_and_bands(schedule: int) -> tuple[tuple[int, ...], frozenset[str]]:
     """The weekdays a schedule mask meets and the times of day its sessions start in: what
-    ``session_band`` gives for each of the sessions it was made from (``session_bit``)."""
-    days = [day for day in DAYS if schedule & day_mask(day)]
+    ``session_band`` gives for each of the sessions it was made from (``session_bit``).
+    Remembered per mask (a page of results asks for each programme's several times)."""
+    days = tuple(day for day in DAYS if schedule & DAY_MASKS[day])
     bands = set()
     for day in days:
         if day in WEEKEND_DAYS:
@@ -91,12 +94,15 @@ def schedule_days_and_bands(schedule: int) -> tuple[list[int], set[str]]:
         for part, band in enumerate((TimeOfDay.MORNING, TimeOfDay.AFTERNOON, TimeOfDay.EVENING)):
             if schedule & (1 << (day * DAY_PARTS + part)):
                 bands.add(band)
-    return days, bands
+    return days, frozenset(bands)
 
 
 def day_mask(weekday: int) -> int:
     """Every schedule bit of one weekday."""
     return mask(weekday * DAY_PARTS + part for part in range(DAY_PARTS))
+
+
+DAY_MASKS = tuple(day_mask(day) for day in DAYS)
 
 
 def band_mask(band: str) -> int:
@@ -121,7 +127,7 @@ def availability_code(bands: Iterable[str]) -> int:
 def fit_days(schedule: int, bands: Iterable[str]) -> int:
     """How many weekdays have a session starting in one of ``bands`` (see rules.schedule_days)."""
     wanted = bands_mask(bands)
-    return sum(1 for day in DAYS if schedule & day_mask(day) & wanted)
+    return sum(1 for day_bits in DAY_MASKS if schedule & day_bits & wanted)
 
 
 def pack_fit_days(schedule: int) -> int:
@@ -137,6 +143,9 @@ def pack_fit_days(schedule: int) -> int:
     return packed
 
 
+BAND_MASKS = {band: band_mask(band) for band in TimeOfDay.values}
+
+
 def fit_days_expression(column: str, bands: Iterable[str]) -> Expression:
     """The SQL twin of ``fit_days`` read from the packed column."""
     code = availability_code(bands)
@@ -146,7 +155,7 @@ def fit_days_expression(column: str, bands: Iterable[str]) -> Expression:
 def bands_mask(bands: Iterable[str]) -> int:
     value = 0
     for band in bands:
-        value |= band_mask(band)
+        value |= BAND_MASKS[band]
     return value
 
 
