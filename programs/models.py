@@ -9,12 +9,12 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from programs.levels import ALL_LEVELS, Level, LevelsField, levels_of
+from programs.paths import program_path
 from programs.querysets import (
     IN_PERSON_DELIVERIES,
     VIRTUAL_DELIVERIES,
@@ -381,7 +381,7 @@ class Program(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("programs:detail", kwargs={"slug": self.slug})
+        return program_path(self.slug)
 
     @property
     def is_demo(self) -> bool:
