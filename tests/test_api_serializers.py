@@ -11,7 +11,7 @@ from rest_framework import serializers
 from rest_framework.test import APIClient
 
 from iopfinder.api_serializers import FlatSerializer
-from matching.api.serializers import ProgramMatchSerializer
+from matching.api.serializers import MatchResponseSerializer, ProgramMatchSerializer
 from programs.api.serializers import ProgramListItemSerializer, ProgramSummarySerializer
 from programs.levels import Level
 from tests.factories import LocationFactory, ProgramFactory, program_listing_everything
@@ -88,6 +88,7 @@ def everything_through_drf(monkeypatch) -> None:
         ProgramSummarySerializer,
         ProgramListItemSerializer,
         ProgramMatchSerializer,
+        MatchResponseSerializer,
     ):
         monkeypatch.setattr(serializer, "to_representation", drf)
 
@@ -142,6 +143,30 @@ def test_a_match_answer_is_the_same_through_drf(monkeypatch, catalogue_near_1000
     everything_through_drf(monkeypatch)
     slow = client.post("/api/v1/match/", body, format="json").json()
     assert len(fast.get("results", ())) >= 2, fast
+    assert json.dumps(fast, sort_keys=False) == json.dumps(slow, sort_keys=False)
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        # A crisis answer: the crisis lines, no list.
+        {"conditions": ["depression"], "suicidal_thoughts": True, "suicide_intent": True},
+        # Nothing within 5 miles of Anchorage: what to loosen.
+        {"conditions": ["depression"], "location": "99501", "radius": 5, "format": "in_person"},
+        # Past the last page.
+        {"conditions": ["depression"], "page": 40},
+    ],
+)
+def test_an_answer_without_results_is_the_same_through_drf(
+    monkeypatch, catalogue_near_10001, answers
+):
+    body = {**SAFE_JSON, "location": "10001", "radius": 50, **answers}
+    client = APIClient()
+    fast = client.post("/api/v1/match/", body, format="json").json()
+    everything_through_drf(monkeypatch)
+    slow = client.post("/api/v1/match/", body, format="json").json()
+    assert fast["results"] == [], fast
+    assert fast["level_of_care"]["level"] == "crisis" or fast["suggestions"] or fast["total"]
     assert json.dumps(fast, sort_keys=False) == json.dumps(slow, sort_keys=False)
 
 
