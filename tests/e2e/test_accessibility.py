@@ -61,6 +61,8 @@ def test_no_serious_axe_violation_on_any_page_type(
     found: dict[str, list[str]] = {}
 
     def check(name: str, shows: str = "main") -> None:
+        # A click that submits returns once the next page starts loading: wait for all of it.
+        page.wait_for_load_state()
         assert page.locator(shows).count() >= 1, name
         assert page.locator(f'html[lang="{language}"]').count() == 1, name
         found[name] = problems(page)
