@@ -331,16 +331,7 @@ class VocabularyAdmin(TranslationAdmin):
     list_display = ["name", "slug", "sort_order"]
     search_fields = ["name", "slug"]
     ordering = ["sort_order", "name"]
-
-    # A term's bit in the search table is its rank among the terms, so removing one moves
-    # the bits after it: rebuild (rare, and seconds even at 100k).
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        super().delete_model(request, obj)
-        services.program_search_rebuild()
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
-        super().delete_queryset(request, queryset)
-        services.program_search_rebuild()
+    # Deleting a term rebuilds the search table once it commits (services.search_term_deleted).
 
 
 @admin.register(Condition)

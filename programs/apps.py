@@ -20,12 +20,19 @@ class ProgramsConfig(AppConfig):
             State,
             WeeklySession,
         )
+        from programs.search import SEARCH_RELATIONS
+        from programs.services import search_term_deleted, search_term_saved
         from programs.vocabulary_cache import vocabulary_changed
 
         # A term saved or deleted: every process reads the vocabularies again.
         for model in VOCABULARY_RELATIONS.values():
             post_save.connect(vocabulary_changed, sender=model, dispatch_uid=f"vocab-{model}")
             post_delete.connect(vocabulary_changed, sender=model, dispatch_uid=f"vocab-{model}-")
+        # A searched term deleted, or added below another: its bits moved, the table is rebuilt.
+        for relation in SEARCH_RELATIONS:
+            model = VOCABULARY_RELATIONS[relation]
+            post_save.connect(search_term_saved, sender=model, dispatch_uid=f"bits-{model}")
+            post_delete.connect(search_term_deleted, sender=model, dispatch_uid=f"bits-{model}-")
         # Anything a catalogue page shows changed: no cached page of it is served again.
         for model in (
             Program,

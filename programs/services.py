@@ -75,6 +75,24 @@ def program_search_rebuild() -> int:
         return program_search_refresh(program_ids=Program.objects.values_list("pk", flat=True))
 
 
+def search_term_deleted(**_signal: Any) -> None:
+    """A searched vocabulary's term deleted, wherever (the admin, the shell, a data fix).
+
+    A term's bit in the search table is its rank by id among its vocabulary's terms
+    (``programs.search``): removing one moves the bits after it, and pages read a
+    programme's terms off those bits. Rebuild once the deletion commits (rare; seconds at
+    100k).
+    """
+    transaction.on_commit(program_search_rebuild)
+
+
+def search_term_saved(*, sender: type[Any], instance: Any, created: bool, **_signal: Any) -> None:
+    """A term added below one already there (an explicit id) moves bits too: rebuild then.
+    Added after the others, as ids are given, it moves nothing."""
+    if created and sender._default_manager.filter(pk__gt=instance.pk).exists():
+        transaction.on_commit(program_search_rebuild)
+
+
 def _search_term_bits() -> dict[str, dict[int, int]]:
     """Each searched vocabulary's term bits (see ``search.term_bits``), in one query."""
     parts = [

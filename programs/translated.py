@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 
 from django.core.signals import setting_changed
 from django.db.models import Choices
+from django.utils.autoreload import file_changed
 from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext, ngettext
 
@@ -62,8 +64,15 @@ def said_plural(singular: str, plural: str, number: int) -> str:
 
 def _forget(*, setting: str, **kwargs: object) -> None:
     # Tests that change the languages or the catalogues' folders get them read again.
-    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"}:
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "USE_I18N"}:
+        _catalogue.cache_clear()
+
+
+def _catalogue_file_changed(*, file_path: Path, **kwargs: object) -> None:
+    # The development server reads a recompiled catalogue without restarting: so do we.
+    if file_path.suffix == ".mo":
         _catalogue.cache_clear()
 
 
 setting_changed.connect(_forget)
+file_changed.connect(_catalogue_file_changed)

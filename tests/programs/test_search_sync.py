@@ -8,7 +8,9 @@ from django.core.management import call_command
 from django.http import QueryDict
 from django.urls import reverse
 
+from matching.selectors import PAGE_MASKS, programs_for_page
 from matching.services import match_programs
+from programs.attached import related
 from programs.models import Condition, Program, ProgramSearch
 from programs.selectors import program_filterset
 from programs.services import (
@@ -181,16 +183,52 @@ def test_an_admin_added_programme_is_found_at_once(admin_client):
     assert directory("near=12207") == ["New Harbor IOP"]
 
 
-def test_deleting_a_vocabulary_term_in_the_admin_keeps_every_bit_right(admin_client, albany):
+def test_deleting_a_vocabulary_term_in_the_admin_keeps_every_bit_right(
+    admin_client, albany, django_capture_on_commit_callbacks
+):
     later = ProgramFactory(name="Later IOP", conditions=["co-occurring"])
     LocationFactory(program=later, zip_code="12207", latitude=42.65, longitude=-73.75)
     grief = Condition.objects.get(slug="grief")
-    response = admin_client.post(
-        reverse("admin:programs_condition_delete", args=[grief.pk]), {"post": "yes"}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("admin:programs_condition_delete", args=[grief.pk]), {"post": "yes"}
+        )
     assert response.status_code == 302
     assert directory("near=12207&condition=co-occurring") == ["Later IOP"]
     assert directory("near=12207&condition=depression") == ["Albany IOP"]
+
+
+def test_a_term_deleted_outside_the_admin_keeps_every_bit_right(
+    albany, django_capture_on_commit_callbacks
+):
+    """Wherever a term goes (the shell, a data fix), the bits after it move: the table is
+    rebuilt, so searches and the terms a page reads off the bits stay right."""
+    later = ProgramFactory(name="Later IOP", conditions=["co-occurring"], insurance=["aetna"])
+    LocationFactory(program=later, zip_code="12207", latitude=42.65, longitude=-73.75)
+    with django_capture_on_commit_callbacks(execute=True):
+        Condition.objects.filter(slug__in=["grief", "anxiety"]).delete()
+    assert directory("near=12207&condition=co-occurring") == ["Later IOP"]
+    assert directory("near=12207&condition=depression") == ["Albany IOP"]
+    masks = ProgramSearch.objects.filter(program=later, kind=ProgramSearch.Kind.ANCHOR).values(
+        *PAGE_MASKS
+    )
+    page = programs_for_page(ids=[later.pk], relations=["conditions"], masks={later.pk: masks[0]})
+    assert [term.slug for term in related(page[later.pk], "conditions")] == ["co-occurring"]
+
+
+def test_a_term_added_below_another_moves_the_bits_and_rebuilds(
+    albany, django_capture_on_commit_callbacks
+):
+    lowest = Condition.objects.exclude(slug="depression").order_by("pk").first()
+    lowest_pk, lowest_slug = lowest.pk, lowest.slug
+    lowest.delete()  # its id free; not committed, so nothing is rebuilt yet
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        Condition.objects.create(pk=lowest_pk, slug=lowest_slug, name="Back again")
+    assert program_search_rebuild in callbacks, "a term added below others rebuilds the table"
+    assert directory("near=12207&condition=depression") == ["Albany IOP"]
+    with django_capture_on_commit_callbacks() as callbacks:
+        Condition.objects.create(slug="after-the-others", name="After the others")
+    assert program_search_rebuild not in callbacks
 
 
 def test_a_csv_import_shows_up_in_search(albany):

@@ -33,3 +33,27 @@ def test_a_choice_reads_as_get_display_does(language, db):
 def test_spanish_words_are_spanish():
     with translation.override("es"):
         assert Translated().choice(WeeklySession.Weekday, 0) == "Lunes"
+
+
+def test_said_follows_the_active_language_and_a_recompiled_catalogue(settings):
+    from pathlib import Path
+
+    from django.utils import translation
+    from django.utils.autoreload import file_changed
+
+    from programs.translated import _catalogue, said, said_plural
+
+    with translation.override("es"):
+        assert said("Accepting new patients") == translation.gettext("Accepting new patients")
+        assert said("Accepting new patients") != "Accepting new patients"
+        assert said_plural("Fits your goal: %(goals)s", "Fits your goals: %(goals)s", 2) == (
+            translation.ngettext("Fits your goal: %(goals)s", "Fits your goals: %(goals)s", 2)
+        )
+    with translation.override("en"):
+        assert said("Accepting new patients") == "Accepting new patients"
+    # The development server reloads a recompiled catalogue: the remembered texts go too.
+    with translation.override("es"):
+        said("Accepting new patients")
+        file_changed.send(sender=None, file_path=Path("locale/es/LC_MESSAGES/django.mo"))
+        assert _catalogue.cache_info().currsize == 0
+        assert said("Accepting new patients") == translation.gettext("Accepting new patients")
