@@ -17,7 +17,7 @@ from matching.selectors import (
     vocabulary_load,
 )
 from programs.models import Program
-from programs.translated import Translated
+from programs.translated import Translated, one_language
 
 # Results per page: the first page is what most seekers read.
 RESULT_LIMIT = 25
@@ -115,24 +115,26 @@ def match_programs(
     words = Translated()  # labels made text once for the whole page
     groups = level.plan.groups if level.plan else ()
     previous = None
-    for row in ranked.rows:
-        program = programs[row.program_id]
-        context = Context(
-            distance_miles=row.distance_miles, today=today, vocabulary=vocabulary, words=words
-        )
-        points, reasons = score(intake, program, context)
-        group = groups[row.group] if row.group < len(groups) else None
-        results.append(
-            ProgramMatch(
-                program,
-                points,
-                row.distance_miles,
-                reasons,
-                group=group,
-                starts_group=group is not None and group != previous,
+    # Every sentence of the page in the language active now, without asking for it each time.
+    with one_language():
+        for row in ranked.rows:
+            program = programs[row.program_id]
+            context = Context(
+                distance_miles=row.distance_miles, today=today, vocabulary=vocabulary, words=words
             )
-        )
-        previous = group
+            points, reasons = score(intake, program, context)
+            group = groups[row.group] if row.group < len(groups) else None
+            results.append(
+                ProgramMatch(
+                    program,
+                    points,
+                    row.distance_miles,
+                    reasons,
+                    group=group,
+                    starts_group=group is not None and group != previous,
+                )
+            )
+            previous = group
     return MatchResult(
         level_of_care=level,
         results=tuple(results),

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from django.core.signals import setting_changed
@@ -46,20 +49,41 @@ def _catalogue(language: str | None, singular: str, plural: str | None, number: 
     return gettext(singular) if plural is None else ngettext(singular, plural, number)
 
 
+# The language a page is being explained in, set by ``one_language`` (asking Django which
+# language is active costs ~1.4 µs, more than the remembered look-up itself).
+_PAGE_LANGUAGE: ContextVar[str | None] = ContextVar("said_language", default=None)
+
+
+@contextmanager
+def one_language() -> Iterator[None]:
+    """Inside, ``said`` uses the language active on entry without asking for it each time:
+    for explaining a page of results, all in one language (switch none inside)."""
+    token = _PAGE_LANGUAGE.set(get_language() or "")
+    try:
+        yield
+    finally:
+        _PAGE_LANGUAGE.reset(token)
+
+
+def _language() -> str | None:
+    language = _PAGE_LANGUAGE.get()
+    return get_language() if language is None else language or None
+
+
 def said(message: str) -> str:
     """``gettext(message)``, looked up in the catalogue once per language in this process.
 
     A look-up costs a few microseconds (English falls back through every catalogue); the
-    match explains 25 results with some 400 of them. For messages written in the code
+    match explains 25 results with some 300 of them. For messages written in the code
     (``said("…")`` is not extracted: import it as ``_``, or mark the text with
     ``gettext_noop``), never for text from a request or the database.
     """
-    return _catalogue(get_language(), message, None, 0)
+    return _catalogue(_language(), message, None, 0)
 
 
 def said_plural(singular: str, plural: str, number: int) -> str:
     """``ngettext`` remembered as ``said`` is (import it as ``ngettext``)."""
-    return _catalogue(get_language(), singular, plural, number)
+    return _catalogue(_language(), singular, plural, number)
 
 
 def _forget(*, setting: str, **kwargs: object) -> None:

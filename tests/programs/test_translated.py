@@ -57,3 +57,23 @@ def test_said_follows_the_active_language_and_a_recompiled_catalogue(settings):
         file_changed.send(sender=None, file_path=Path("locale/es/LC_MESSAGES/django.mo"))
         assert _catalogue.cache_info().currsize == 0
         assert said("Accepting new patients") == translation.gettext("Accepting new patients")
+
+
+def test_one_language_says_everything_in_the_language_active_on_entry():
+    from django.utils import translation
+
+    from programs.translated import one_language, said
+
+    with translation.override("es"):
+        spanish = translation.gettext("Accepting new patients")
+        with one_language():
+            assert said("Accepting new patients") == spanish
+    with translation.override("en"):
+        assert said("Accepting new patients") == "Accepting new patients"
+        try:
+            with one_language():
+                raise RuntimeError
+        except RuntimeError:
+            pass
+    with translation.override("es"):
+        assert said("Accepting new patients") == spanish
