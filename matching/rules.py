@@ -392,13 +392,13 @@ def _band_words(band: str, *, yours: bool = False) -> str:
     return _(BAND_WORDS[band][yours])
 
 
-def schedule_days(program: Program, availability: Iterable[str]) -> tuple[int, int]:
-    """How many of the programme's session days the seeker can attend, out of how many.
+def schedule_days(schedule: int, availability: Iterable[str]) -> tuple[int, int]:
+    """How many of the programme's session days (its ``program_schedule``) the seeker can
+    attend, out of how many.
 
     A day fits when any session that day starts in a band the seeker can attend: a
     programme running a morning and an evening track on the same days fits either.
     """
-    schedule = program_schedule(program)
     days, _bands = schedule_days_and_bands(schedule)
     return fit_days(schedule, availability), len(days)
 
@@ -413,7 +413,8 @@ class ScheduleRule(BaseRule):
     def judge(
         self, role: Role, intake: Intake, program: Program, context: Context
     ) -> tuple[CriterionResult, ...]:
-        fit, days = schedule_days(program, intake.availability)
+        schedule = program_schedule(program)
+        fit, days = schedule_days(schedule, intake.availability)
         if not days:
             return self.reason(
                 role,
@@ -421,7 +422,7 @@ class ScheduleRule(BaseRule):
                 earned=SCHEDULE_UNKNOWN_SHARE,
                 met=None,
             )
-        _days, bands = schedule_days_and_bands(program_schedule(program))
+        _days, bands = schedule_days_and_bands(schedule)
         if fit == days:
             times = [
                 _band_words(b) for b in TimeOfDay.values if b in bands & {*intake.availability}

@@ -208,9 +208,9 @@ def attach_masked_terms(
 
     ``masks`` holds each programme's mask of every one of ``relations`` (by id; the search
     table's columns, ``programs.search.SEARCH_RELATIONS``), ``bits`` each term's bit by
-    relation and id (``search.relation_bits``): the same terms the links give, kept in step
-    with them by every write. A mask naming a term the copy does not hold (added since it
-    was read) reads the links instead.
+    relation and id (its rank, ``search.bits_by_rank``): the same terms the links give,
+    kept in step with them by every write. A mask naming a term the copy does not hold
+    (added since it was read) reads the links instead.
     """
     relations = list(relations)
     pairs: dict[str, list[tuple[int, Any]]] = {}

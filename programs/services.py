@@ -27,10 +27,9 @@ from programs.models import (
 )
 from programs.querysets import IN_PERSON_DELIVERIES, VIRTUAL_DELIVERIES
 from programs.search import (
-    DAYS,
+    DAY_MASKS,
     SEARCH_RELATIONS,
     bits_by_rank,
-    day_mask,
     pack_fit_days,
     session_bit,
 )
@@ -171,7 +170,7 @@ def _search_rows(ids: Sequence[int], bits: dict[str, dict[int, int]]) -> Iterato
             "max_age": program["max_age"],
             **{relation: masks[pk][relation] for relation in SEARCH_RELATIONS},
             "schedule": schedule,
-            "session_days": sum(1 for day in DAYS if schedule & day_mask(day)),
+            "session_days": sum(1 for day_bits in DAY_MASKS if schedule & day_bits),
             "fit_days": pack_fit_days(schedule),
             "hours_per_week": (
                 float(program["hours_per_week"]) if program["hours_per_week"] is not None else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -220,3 +221,37 @@ def _default_language_after_each_test():
     from django.utils import translation
 
     translation.deactivate()
+
+
+@dataclass
+class TermAddedSinceTheCopy:
+    program: Program
+    stale: object  # the vocabulary copy read before the term was added
+    links: list  # each read of the link tables (``programs.attached.attach_terms``)
+
+
+@pytest.fixture
+def term_added_since_the_copy(db, monkeypatch) -> TermAddedSinceTheCopy:
+    """A programme listing a term ("Gambling") added since this process read its vocabulary
+    copy, as another process would add it, its search rows rewritten as every write path
+    does (their mask names the new term); reads of the link tables are noted."""
+    from matching.selectors import vocabulary_load
+    from programs import attached
+    from programs.models import Condition
+    from programs.services import program_search_refresh
+
+    program = ProgramFactory(name="Gambling IOP", conditions=["depression"])
+    LocationFactory(program=program)
+    stale = vocabulary_load()
+    Condition.objects.bulk_create([Condition(slug="gambling", name="Gambling", sort_order=0)])
+    program.conditions.add(Condition.objects.get(slug="gambling"))
+    program_search_refresh(program_ids=[program.pk])
+    links: list = []
+    read_links = attached.attach_terms
+
+    def noted(*args, **kwargs):
+        links.append(args)
+        return read_links(*args, **kwargs)
+
+    monkeypatch.setattr(attached, "attach_terms", noted)
+    return TermAddedSinceTheCopy(program=program, stale=stale, links=links)

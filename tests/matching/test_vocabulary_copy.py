@@ -4,23 +4,11 @@ import pytest
 
 from matching.selectors import vocabulary_load
 from matching.services import match_programs
-from programs import attached
 from programs.attached import related
 from programs.models import Condition, Insurance
 from programs.services import program_search_refresh
 from tests.factories import LocationFactory, ProgramFactory
 from tests.matching.conftest import make_intake
-
-
-def spy(function, calls):
-    """``function``, noting each call in ``calls``."""
-
-    def called(*args, **kwargs):
-        calls.append(args)
-        return function(*args, **kwargs)
-
-    return called
-
 
 pytestmark = pytest.mark.django_db
 
@@ -54,25 +42,18 @@ def test_a_match_reads_the_vocabularies_once_per_change(django_assert_max_num_qu
     LocationFactory(program=ProgramFactory(conditions=["depression"]))
     intake = make_intake()
     match_programs(intake=intake)
-    # The ranking, the page's programmes, their sites, their sessions and the links to
-    # every vocabulary a rule reads (one query): no vocabulary reads.
-    with django_assert_max_num_queries(5):
+    # The ranking (terms and session times come with it), the page's programmes and their
+    # sites: no vocabulary, link or session reads.
+    with django_assert_max_num_queries(3):
         match_programs(intake=intake)
 
 
-def test_a_term_added_since_the_copy_shows_on_the_page(db, monkeypatch):
+def test_a_term_added_since_the_copy_shows_on_the_page(term_added_since_the_copy):
     """A term the copy does not hold yet (another process added it since this one read the
     copy): the page reads the links, and the vocabularies again."""
-    program = ProgramFactory(name="Gambling IOP", conditions=["depression"])
-    LocationFactory(program=program)
-    stale = vocabulary_load()
-    Condition.objects.bulk_create([Condition(slug="gambling", name="Gambling", sort_order=0)])
-    program.conditions.add(Condition.objects.get(slug="gambling"))
-    # Its search rows rewritten, as every write path does: their mask names the new term.
-    program_search_refresh(program_ids=[program.pk])
-    links = []
-    monkeypatch.setattr(attached, "attach_terms", spy(attached.attach_terms, links))
-    result = match_programs(intake=make_intake(), load_vocabulary=lambda: stale)
+    added = term_added_since_the_copy
+    program, links = added.program, added.links
+    result = match_programs(intake=make_intake(), load_vocabulary=lambda: added.stale)
     assert links, "the mask named a term the copy lacks: the links were read"
     assert [term.name for term in related(result.results[0].program, "conditions")] == [
         term.name for term in program.conditions.all()

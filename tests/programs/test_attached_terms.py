@@ -6,13 +6,10 @@ import datetime
 import pytest
 
 from matching.selectors import PAGE_MASKS, programs_for_page, vocabulary_load
-from programs import attached
 from programs.attached import related
-from programs.models import VOCABULARY_RELATIONS, Condition, Program, ProgramSearch
-from programs.services import program_search_refresh
+from programs.models import VOCABULARY_RELATIONS, Program, ProgramSearch
 from programs.templatetags.programs_tags import schedule_summary
 from tests.factories import LocationFactory, ProgramFactory, WeeklySessionFactory
-from tests.matching.test_vocabulary_copy import spy
 
 pytestmark = pytest.mark.django_db
 
@@ -106,18 +103,14 @@ def test_terms_and_schedules_read_off_the_search_masks_are_the_relations(
     assert schedule_summary(page[programs[0].pk]) == "Evenings / Weekends · Tue, Sat"
 
 
-def test_a_mask_naming_a_term_the_copy_lacks_reads_the_links(monkeypatch):
-    program = ProgramFactory(conditions=["depression"])
-    LocationFactory(program=program)
-    stale = vocabulary_load()
-    # Added since this process read its copy; its search rows rewritten.
-    Condition.objects.bulk_create([Condition(slug="gambling", name="Gambling", sort_order=0)])
-    program.conditions.add(Condition.objects.get(slug="gambling"))
-    program_search_refresh(program_ids=[program.pk])
-    links = []
-    monkeypatch.setattr(attached, "attach_terms", spy(attached.attach_terms, links))
+def test_a_mask_naming_a_term_the_copy_lacks_reads_the_links(term_added_since_the_copy):
+    added = term_added_since_the_copy
+    program, links = added.program, added.links
     page = programs_for_page(
-        ids=[program.pk], relations=["conditions"], vocabulary=stale, masks=_masks([program.pk])
+        ids=[program.pk],
+        relations=["conditions"],
+        vocabulary=added.stale,
+        masks=_masks([program.pk]),
     )
     assert links, "the mask named a term the copy lacks: the links were read"
     assert {term.slug for term in related(page[program.pk], "conditions")} == {
